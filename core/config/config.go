@@ -1,0 +1,173 @@
+// Package config reads Searcharr's configuration from command-line flags and
+// SEARCHARR_* environment variables, applies defaults and validates it.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	// Listen is the HTTP listen address (SEARCHARR_LISTEN, --listen).
+	Listen string
+	// DataDir holds the SQLite file and the generated secret key
+	// (SEARCHARR_DATA_DIR, --data-dir).
+	DataDir string
+	// DatabaseURL selects PostgreSQL when it starts with postgres://;
+	// empty means SQLite in DataDir (SEARCHARR_DATABASE_URL, --database-url).
+	DatabaseURL string
+	// PluginDir is scanned for third-party strategy plugins
+	// (SEARCHARR_PLUGIN_DIR, --plugin-dir). Empty disables the scan.
+	PluginDir string
+	// PluginPins pins third-party plugins to SHA-256 digests, as
+	// "file=hex,file=hex" (SEARCHARR_PLUGIN_PINS, --plugin-pins).
+	PluginPins map[string]string
+	// SecretKey and SecretKeyFile provide the key that encrypts stored API
+	// keys (SEARCHARR_SECRET_KEY, SEARCHARR_SECRET_KEY_FILE). Without
+	// either, a key is generated in DataDir.
+	SecretKey     string
+	SecretKeyFile string
+	// LogLevel is debug, info, warn or error (SEARCHARR_LOG_LEVEL).
+	LogLevel string
+	// LogFormat is text or json (SEARCHARR_LOG_FORMAT).
+	LogFormat string
+	// BaseURL is the public URL Searcharr is reached at, used to show
+	// webhook URLs (SEARCHARR_BASE_URL).
+	BaseURL string
+	// TrustedProxies lists the proxies whose forwarding headers are believed
+	// (SEARCHARR_TRUSTED_PROXIES, comma-separated IPs or CIDRs).
+	TrustedProxies []string
+	// ShutdownTimeout bounds graceful shutdown (SEARCHARR_SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
+}
+
+// Default returns the configuration with every default applied.
+func Default() Config {
+	return Config{
+		Listen:          ":7337",
+		DataDir:         "./data",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		ShutdownTimeout: 30 * time.Second,
+	}
+}
+
+// Load parses args (without the program name) over the environment over the
+// defaults, then validates the result.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	c := Default()
+	env := func(name, def string) string {
+		if v := getenv("SEARCHARR_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	fs.StringVar(&c.Listen, "listen", env("LISTEN", c.Listen), "HTTP listen address")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", c.DataDir), "data directory (SQLite file, secret key)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres://… for PostgreSQL; empty for SQLite in the data directory")
+	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of third-party strategy plugins")
+	pins := fs.String("plugin-pins", env("PLUGIN_PINS", ""), "file=sha256,… pins for third-party plugins")
+	c.SecretKey = getenv("SEARCHARR_SECRET_KEY")
+	fs.StringVar(&c.SecretKeyFile, "secret-key-file", env("SECRET_KEY_FILE", ""), "file holding the encryption key")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of Searcharr")
+	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs")
+	shutdown := fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String()), "graceful shutdown bound")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if c.PluginPins, err = parsePins(*pins); err != nil {
+		return Config{}, err
+	}
+	c.TrustedProxies = splitList(*proxies)
+	if c.ShutdownTimeout, err = time.ParseDuration(*shutdown); err != nil {
+		return Config{}, fmt.Errorf("config: shutdown-timeout: %w", err)
+	}
+	return c, c.Validate()
+}
+
+// Validate checks every field and names the first one at fault.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("config: listen %q: %w", c.Listen, err))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("config: data-dir must not be empty"))
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			// The URL may carry a password: never echo it.
+			errs = append(errs, errors.New("config: database-url must be a postgres:// URL or empty for SQLite"))
+		}
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("config: log-format %q: want text or json", c.LogFormat))
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("config: base-url %q: want an absolute URL", c.BaseURL))
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				errs = append(errs, fmt.Errorf("config: trusted-proxies: %q is neither an IP nor a CIDR", p))
+			}
+		}
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("config: shutdown-timeout must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseLevel maps a level name onto slog.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("config: log-level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePins(s string) (map[string]string, error) {
+	pins := map[string]string{}
+	for _, p := range splitList(s) {
+		name, sum, ok := strings.Cut(p, "=")
+		if !ok || name == "" || len(sum) != 64 {
+			return nil, fmt.Errorf("config: plugin-pins: %q: want file=<64 hex digits>", p)
+		}
+		pins[name] = strings.ToLower(sum)
+	}
+	return pins, nil
+}

@@ -1,0 +1,68 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(nil, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != ":7337" || c.DataDir != "./data" || c.DatabaseURL != "" || c.LogFormat != "text" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestLoadPrecedence(t *testing.T) {
+	env := envOf(map[string]string{
+		"SEARCHARR_LISTEN":           "127.0.0.1:9000",
+		"SEARCHARR_DATABASE_URL":     "postgres://u:hunter2@db/searcharr",
+		"SEARCHARR_LOG_FORMAT":       "json",
+		"SEARCHARR_TRUSTED_PROXIES":  "10.0.0.1, 192.168.0.0/16",
+		"SEARCHARR_SHUTDOWN_TIMEOUT": "5s",
+	})
+	c, err := Load([]string{"--listen", "127.0.0.1:9100"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:9100" {
+		t.Errorf("flag must win over env: %q", c.Listen)
+	}
+	if c.LogFormat != "json" || len(c.TrustedProxies) != 2 || c.ShutdownTimeout != 5*time.Second {
+		t.Errorf("env not applied: %+v", c)
+	}
+}
+
+func TestLoadRejectsBadInput(t *testing.T) {
+	cases := []struct {
+		name  string
+		env   map[string]string
+		field string
+	}{
+		{"listen", map[string]string{"SEARCHARR_LISTEN": "nonsense"}, "listen"},
+		{"database", map[string]string{"SEARCHARR_DATABASE_URL": "mysql://u:hunter2@x/db"}, "database-url"},
+		{"level", map[string]string{"SEARCHARR_LOG_LEVEL": "loud"}, "log-level"},
+		{"format", map[string]string{"SEARCHARR_LOG_FORMAT": "xml"}, "log-format"},
+		{"proxies", map[string]string{"SEARCHARR_TRUSTED_PROXIES": "nowhere"}, "trusted-proxies"},
+		{"pins", map[string]string{"SEARCHARR_PLUGIN_PINS": "a=12"}, "plugin-pins"},
+		{"base", map[string]string{"SEARCHARR_BASE_URL": "/relative"}, "base-url"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(nil, envOf(tc.env))
+			if err == nil || !strings.Contains(err.Error(), tc.field) {
+				t.Fatalf("want an error naming %s, got %v", tc.field, err)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Fatalf("error leaks a password: %v", err)
+			}
+		})
+	}
+}
