@@ -1,0 +1,191 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/sdk"
+)
+
+// runQueue runs one queue for one trigger: lease, plan, policy, record,
+// enqueue. The run ends here when nothing is to be sent; otherwise it ends
+// when the dispatcher has handled its last command (see CommandHandled).
+func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.Queue) error {
+	st := e.deps.Store
+	now := e.deps.Now().UTC()
+	runID := ev.RunID
+	if runID == 0 || ev.QueueID == 0 {
+		run, err := st.CreateRun(ctx, domain.Run{
+			QueueID: q.ID, QueueName: q.Name, InstanceID: q.InstanceID, Strategy: q.Strategy,
+			Trigger: ev.Kind, CorrelationID: domain.CorrelationID(ctx), DryRun: ev.DryRun,
+			Status: domain.RunPending, CreatedAt: now,
+		})
+		if err != nil {
+			return fmt.Errorf("engine: unable to open a run for queue %d: %w", q.ID, err)
+		}
+		runID = run.ID
+	}
+	log := e.log.With("queue_id", q.ID, "run_id", runID, "strategy", q.Strategy, "correlation_id", domain.CorrelationID(ctx))
+
+	if err := st.AcquireRun(ctx, q.ID, runID, now.Add(e.cfg.Lease)); err != nil {
+		if errors.Is(err, domain.ErrBusy) {
+			log.Info("queue already running; run skipped")
+			return e.finishRun(ctx, runID, domain.RunFailed, "queue is already running", domain.RunCounts{})
+		}
+		return fmt.Errorf("engine: unable to lease queue %d: %w", q.ID, err)
+	}
+	if err := st.StartRun(ctx, runID, now); err != nil {
+		return fmt.Errorf("engine: unable to start run %d: %w", runID, err)
+	}
+	log.Info("run started", "trigger", ev.Kind)
+
+	counts, pending, err := e.plan(ctx, log, ev, q, runID)
+	if err != nil {
+		log.Warn("run failed", "error", err)
+		return e.endRun(ctx, q, runID, domain.RunFailed, err.Error(), counts)
+	}
+	if ev.DryRun || pending == 0 {
+		return e.endRun(ctx, q, runID, domain.RunSucceeded, "", counts)
+	}
+	e.deps.Waker.Wake(q.InstanceID)
+	return nil
+}
+
+// plan asks the strategy for intents, applies the policy and writes the
+// results. It returns the run's counts and how many commands wait for the
+// dispatcher.
+func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEvent, q domain.Queue, runID int64) (domain.RunCounts, int, error) {
+	var counts domain.RunCounts
+	inst, err := e.deps.Store.GetInstance(ctx, q.InstanceID)
+	if err != nil {
+		return counts, 0, fmt.Errorf("instance %d: %w", q.InstanceID, err)
+	}
+	lib, err := e.deps.Libraries.Library(ctx, inst)
+	if err != nil {
+		return counts, 0, fmt.Errorf("library of instance %q: %w", inst.Name, err)
+	}
+	budget := q.MaxItemsPerRun
+	if budget <= 0 {
+		budget = e.cfg.DefaultBudget
+	}
+	trigger := sdk.Trigger{Kind: sdk.TriggerKind(ev.Kind), ID: domain.CorrelationID(ctx), At: ev.At, Event: ev.Event, DryRun: ev.DryRun}
+	for _, k := range ev.Items {
+		trigger.Items = append(trigger.Items, keyToSDK(k))
+	}
+	now := e.deps.Now().UTC()
+	plan, err := e.deps.Planner.Plan(ctx, q.Strategy, sdk.PlanRequest{
+		Trigger:  trigger,
+		Instance: sdk.Instance{ID: inst.ID, Name: inst.Name, Kind: sdk.InstanceKind(inst.Kind)},
+		Config:   q.Config,
+		Budget:   sdk.Budget{MaxCost: budget},
+		Now:      now,
+		Library:  lib,
+	})
+	if err != nil {
+		return counts, 0, err
+	}
+
+	kept, items, err := e.applyPolicy(ctx, q, plan, budget, now)
+	if err != nil {
+		return counts, 0, err
+	}
+	for i := range items {
+		items[i].RunID = runID
+	}
+	counts.ItemsConsidered = len(items)
+	for _, it := range items {
+		if it.Decision == domain.DecisionKept {
+			counts.ItemsSelected++
+		}
+	}
+	if err := e.deps.Store.AddRunItems(ctx, items); err != nil {
+		return counts, 0, fmt.Errorf("unable to record decisions: %w", err)
+	}
+	if err := e.deps.Store.UpdateRunCounts(ctx, runID, counts); err != nil {
+		return counts, 0, fmt.Errorf("unable to record counts: %w", err)
+	}
+	log.Info("plan ready", "intents", len(plan.Intents), "kept", len(kept), "considered", counts.ItemsConsidered)
+	if ev.DryRun {
+		return counts, 0, nil
+	}
+	for i, in := range kept {
+		if _, err := e.deps.Store.InsertPendingCommand(ctx, domain.DispatchedCommand{
+			IdempotencyKey: fmt.Sprintf("run:%d:intent:%d", runID, i),
+			RunID:          runID,
+			QueueID:        q.ID,
+			InstanceID:     q.InstanceID,
+			Name:           in.command.Name,
+			Body:           in.body,
+			Cost:           in.command.Cost(),
+			Items:          in.items,
+			Status:         domain.CommandPending,
+			CreatedAt:      now,
+		}); err != nil {
+			return counts, 0, fmt.Errorf("unable to queue command: %w", err)
+		}
+	}
+	return counts, len(kept), nil
+}
+
+// endRun finishes a run and releases its queue.
+func (e *Engine) endRun(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts) error {
+	if err := e.finishRun(ctx, runID, status, msg, counts); err != nil {
+		return err
+	}
+	now := e.deps.Now().UTC()
+	res := domain.QueueRunResult{
+		Succeeded:       status == domain.RunSucceeded,
+		Error:           msg,
+		FinishedAt:      now,
+		DeactivateAfter: e.cfg.DeactivateAfter,
+	}
+	if q.Recurring && q.IntervalMinutes > 0 {
+		next := now.Add(time.Duration(q.IntervalMinutes) * time.Minute)
+		res.NextRun = &next
+	}
+	if err := e.deps.Store.ReleaseRun(ctx, q.ID, runID, res); err != nil {
+		return fmt.Errorf("engine: unable to release queue %d: %w", q.ID, err)
+	}
+	e.log.Info("run ended", "queue_id", q.ID, "run_id", runID, "status", status,
+		"selected", counts.ItemsSelected, "commands", counts.CommandsSent, "error", msg)
+	return nil
+}
+
+// CommandHandled is called by the dispatcher after each command of a run
+// was sent or failed; the run ends with its last command.
+func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
+	st := e.deps.Store
+	stats, err := st.RunCommandStats(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("engine: unable to count commands of run %d: %w", runID, err)
+	}
+	if stats.Pending > 0 {
+		return nil
+	}
+	run, err := st.GetRun(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("engine: unable to load run %d: %w", runID, err)
+	}
+	if run.Status.Finished() {
+		return nil
+	}
+	counts := run.Counts
+	counts.CommandsSent = stats.Sent
+	counts.IndexerSearches = stats.IndexerSearches
+	status, msg := domain.RunSucceeded, ""
+	if stats.Sent == 0 && stats.Failed > 0 {
+		status, msg = domain.RunFailed, fmt.Sprintf("all %d commands failed", stats.Failed)
+	}
+	q, err := st.GetQueue(ctx, run.QueueID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return e.finishRun(ctx, runID, status, msg, counts)
+	}
+	if err != nil {
+		return fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
+	}
+	return e.endRun(ctx, q, runID, status, msg, counts)
+}
