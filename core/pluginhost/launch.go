@@ -56,7 +56,7 @@ func (h *Host) launch(ctx context.Context, c candidate, log *pluginLog) (*instan
 	cmd.Env = pluginEnv()
 	cc := &plugin.ClientConfig{
 		HandshakeConfig:  handshake,
-		Plugins:          pluginSet(),
+		VersionedPlugins: versionedPlugins(),
 		Cmd:              cmd,
 		SkipHostEnv:      true,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
