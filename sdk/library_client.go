@@ -207,4 +207,3 @@ func (l *remoteLibrary) SearchState(ctx context.Context, keys []ItemKey) ([]Sear
 	}
 	return out, nil
 }
-
