@@ -92,7 +92,7 @@ type request struct {
 	path   string // below /api/v3, starting with "/"
 	query  url.Values
 	body   []byte
-	retry bool
+	retry  bool
 }
 
 func (r request) op() string { return r.method + " " + apiPrefix + r.path }
