@@ -74,7 +74,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.SetOutput(os.Stderr)
 	fs.StringVar(&c.Listen, "listen", env("LISTEN", c.Listen), "HTTP listen address")
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", c.DataDir), "data directory (SQLite file, secret key)")
-	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres://… for PostgreSQL; empty for SQLite in the data directory")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres://… for PostgreSQL, sqlite:PATH, or empty for SQLite in the data directory")
 	fs.StringVar(&c.PluginDir, "plugin-dir", env("PLUGIN_DIR", ""), "directory of third-party strategy plugins")
 	pins := fs.String("plugin-pins", env("PLUGIN_PINS", ""), "file=sha256,… pins for third-party plugins")
 	c.SecretKey = getenv("SEARCHARR_SECRET_KEY")
@@ -112,9 +112,9 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql" && u.Scheme != "sqlite") {
 			// The URL may carry a password: never echo it.
-			errs = append(errs, errors.New("config: database-url must be a postgres:// URL or empty for SQLite"))
+			errs = append(errs, errors.New("config: database-url must be a postgres:// URL, sqlite:PATH, or empty for SQLite in the data directory"))
 		}
 	}
 	if _, err := ParseLevel(c.LogLevel); err != nil {
