@@ -196,4 +196,3 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
