@@ -24,6 +24,14 @@ type candidate struct {
 	sha256 string
 }
 
+// label names the candidate in errors: its path, or `built-in "name"`.
+func (c candidate) label() string {
+	if c.builtIn {
+		return fmt.Sprintf("built-in %q", c.launchName)
+	}
+	return c.path
+}
+
 func (c candidate) source() string {
 	if c.builtIn {
 		return SourceBuiltIn

@@ -130,7 +130,7 @@ func (h *Host) Start(ctx context.Context) error {
 	for _, r := range keep {
 		r.log.setName(r.inst.info.Name)
 		h.plugins[r.inst.info.Name] = newManaged(h, r.cand, r.log, r.inst)
-		h.log.Info("plugin started", "plugin", r.inst.info.Name, "version", r.inst.info.Version,
+		h.log.Info("plugin loaded", "plugin", r.inst.info.Name, "version", r.inst.info.Version,
 			"source", r.cand.source(), "pid", r.inst.pid)
 	}
 	h.wg.Add(1)

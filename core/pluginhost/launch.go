@@ -68,7 +68,7 @@ func (h *Host) launch(ctx context.Context, c candidate, log *pluginLog) (*instan
 	if c.sha256 != "" {
 		sum, err := hex.DecodeString(c.sha256)
 		if err != nil {
-			return nil, fmt.Errorf("pluginhost: %s: bad digest: %w", c.source(), err)
+			return nil, fmt.Errorf("pluginhost: %s: bad digest: %w", c.label(), err)
 		}
 		cc.SecureConfig = &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()}
 	}
@@ -84,11 +84,11 @@ func (h *Host) launch(ctx context.Context, c candidate, log *pluginLog) (*instan
 func (h *Host) handshake(ctx context.Context, client *plugin.Client, c candidate) (*instance, error) {
 	rpc, err := client.Client()
 	if err != nil {
-		return nil, fmt.Errorf("pluginhost: start %s: %w", c.source(), err)
+		return nil, fmt.Errorf("pluginhost: start %s: %w", c.label(), err)
 	}
 	strategy, err := dispense(rpc)
 	if err != nil {
-		return nil, fmt.Errorf("pluginhost: dispense %s: %w", c.source(), err)
+		return nil, fmt.Errorf("pluginhost: dispense %s: %w", c.label(), err)
 	}
 	inst := &instance{
 		client:          client,
@@ -106,16 +106,16 @@ func (h *Host) handshake(ctx context.Context, client *plugin.Client, c candidate
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("pluginhost: fingerprint %s: Info: %w", c.source(), err)
+		return nil, fmt.Errorf("pluginhost: fingerprint %s: Info: %w", c.label(), err)
 	}
 	if !validName(inst.info.Name) {
-		return nil, fmt.Errorf("pluginhost: fingerprint %s: invalid name %q: want lowercase letters, digits and dashes", c.source(), inst.info.Name)
+		return nil, fmt.Errorf("pluginhost: fingerprint %s: invalid name %q: want lowercase letters, digits and dashes", c.label(), inst.info.Name)
 	}
 	if c.builtIn && inst.info.Name != c.launchName {
-		return nil, fmt.Errorf("pluginhost: fingerprint %s: built-in %q reports name %q", c.source(), c.launchName, inst.info.Name)
+		return nil, fmt.Errorf("pluginhost: fingerprint %s: built-in %q reports name %q", c.label(), c.launchName, inst.info.Name)
 	}
 	if inst.info.Version == "" {
-		return nil, fmt.Errorf("pluginhost: fingerprint %s: plugin %q reports no version", c.source(), inst.info.Name)
+		return nil, fmt.Errorf("pluginhost: fingerprint %s: plugin %q reports no version", c.label(), inst.info.Name)
 	}
 	return inst, nil
 }

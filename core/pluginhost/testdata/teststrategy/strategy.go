@@ -19,7 +19,8 @@ type Config struct {
 	// Mode is "" (plan normally), "crash", "hang", "garbage", "error" or
 	// "log".
 	Mode string `json:"mode"`
-	// Marker is logged by mode "log".
+	// Marker is logged by mode "log". With mode "crash", marker
+	// "m-crash-exit" exits instead of panicking.
 	Marker string `json:"marker"`
 }
 
@@ -81,8 +82,11 @@ func (s *Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, err
 	}
 	switch c.Mode {
 	case "crash":
-		fmt.Fprintln(os.Stderr, "crashing on purpose")
-		os.Exit(3)
+		if c.Marker == "m-crash-exit" {
+			os.Exit(3)
+		}
+		go func() { panic("crashing on purpose") }()
+		select {}
 	case "hang":
 		select {}
 	case "garbage":
