@@ -29,7 +29,9 @@ func (h *Host) call(ctx context.Context, m *managed, op string, timeout time.Dur
 		return nil
 	case ctx.Err() != nil:
 		return fmt.Errorf("pluginhost: plugin %q: %s: %w", m.name, op, ctx.Err())
-	case errors.Is(err, errCallTimeout) || errors.Is(err, context.DeadlineExceeded):
+	case h.ctx.Err() != nil:
+		return fmt.Errorf("pluginhost: plugin %q: %s: %w", m.name, op, ErrClosed)
+	case errors.Is(err, errCallTimeout):
 		reason := fmt.Errorf("hung during %s: no answer within %s", op, timeout)
 		m.fail(inst, reason)
 		return fmt.Errorf("pluginhost: plugin %q %w: %w", m.name, reason, ErrPluginFailed)

@@ -18,7 +18,6 @@ const (
 	DefaultRestartBackoff    = 500 * time.Millisecond
 	DefaultMaxRestartBackoff = 30 * time.Second
 	DefaultRestartWait       = 10 * time.Second
-	DefaultKillTimeout       = 2 * time.Second
 )
 
 // Config says which plugins the host runs and how it supervises them.
@@ -34,7 +33,9 @@ type Config struct {
 	Dir string
 	// Pins maps a plugin file name or a plugin name to the expected SHA-256
 	// of its executable, in hex. A plugin whose file does not match is
-	// refused.
+	// refused: a pin by file name before the file runs, a pin by plugin
+	// name once the plugin reported its name. Pins apply to plugin files;
+	// built-ins are part of the searcharr binary.
 	Pins map[string]string
 
 	// CallTimeout bounds Info and Validate calls. Default 10s.
@@ -58,9 +59,6 @@ type Config struct {
 	// RestartWait is how long a call to a restarting plugin waits for it to
 	// come back before failing. Default 10s.
 	RestartWait time.Duration
-	// KillTimeout is how long Close waits for a plugin to exit gracefully
-	// before killing it. Default 2s.
-	KillTimeout time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -84,9 +82,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.RestartWait == 0 {
 		c.RestartWait = DefaultRestartWait
-	}
-	if c.KillTimeout == 0 {
-		c.KillTimeout = DefaultKillTimeout
 	}
 }
 
@@ -143,7 +138,6 @@ func (c Config) Validate() error {
 		{"restart backoff", c.RestartBackoff},
 		{"max restart backoff", c.MaxRestartBackoff},
 		{"restart wait", c.RestartWait},
-		{"kill timeout", c.KillTimeout},
 	} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", d.name))

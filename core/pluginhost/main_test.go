@@ -163,8 +163,11 @@ var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // planRequest asks for a plan over three missing episodes with the given
 // test strategy mode.
-func planRequest(mode string) sdk.PlanRequest {
-	cfg, _ := json.Marshal(map[string]string{"mode": mode, "marker": "m-" + mode})
+func planRequest(mode string) sdk.PlanRequest { return planRequestMarked(mode, "m-"+mode) }
+
+// planRequestMarked is planRequest with the test strategy's marker set.
+func planRequestMarked(mode, marker string) sdk.PlanRequest {
+	cfg, _ := json.Marshal(map[string]string{"mode": mode, "marker": marker})
 	return sdk.PlanRequest{
 		Trigger:  sdk.Trigger{Kind: sdk.TriggerAPI, ID: "t1", At: now},
 		Instance: sdk.Instance{ID: 1, Name: "sonarr", Kind: sdk.Sonarr},

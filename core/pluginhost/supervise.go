@@ -28,6 +28,7 @@ var errCallTimeout = errors.New("call timed out")
 
 // bounded runs fn with a context that times out after d, and returns no
 // later than shortly after that deadline even if fn ignores its context.
+// An error caused by the timeout wraps errCallTimeout.
 func bounded(ctx context.Context, d time.Duration, fn func(context.Context) error) error {
 	ctx, cancel := context.WithTimeoutCause(ctx, d, errCallTimeout)
 	defer cancel()
@@ -35,6 +36,9 @@ func bounded(ctx context.Context, d time.Duration, fn func(context.Context) erro
 	go func() { done <- fn(ctx) }()
 	select {
 	case err := <-done:
+		if err != nil && context.Cause(ctx) == errCallTimeout {
+			return fmt.Errorf("%w: %w", errCallTimeout, err)
+		}
 		return err
 	case <-ctx.Done():
 	}
@@ -92,6 +96,9 @@ func (m *managed) acquire(ctx context.Context) (*instance, error) {
 		m.mu.Lock()
 		status, inst, ready, lastErr := m.status, m.inst, m.ready, m.lastErr
 		m.mu.Unlock()
+		if m.host.ctx.Err() != nil {
+			return nil, fmt.Errorf("pluginhost: plugin %q: %w", m.name, ErrClosed)
+		}
 		switch status {
 		case StatusRunning:
 			return inst, nil

@@ -61,6 +61,22 @@ func TestCrashDuringPlanFailsTheRunAndRestarts(t *testing.T) {
 	logs.waitLog(t, map[string]string{"plugin": "echo", "msg": "plugin restarted"})
 }
 
+func TestExitDuringPlanFailsTheRunAndRestarts(t *testing.T) {
+	h, _ := echoHost(t, Config{})
+	ctx := context.Background()
+	oldPID := pidOf(t, h, "echo")
+	_, err := h.Plan(ctx, "echo", planRequestMarked("crash", "m-crash-exit"))
+	if !errors.Is(err, ErrPluginFailed) || !strings.Contains(err.Error(), `plugin "echo" crashed during Plan`) {
+		t.Fatalf("Plan error = %v, want a crash of echo", err)
+	}
+	if _, err := h.Plan(ctx, "echo", planRequest("")); err != nil {
+		t.Fatalf("Plan after restart: %v", err)
+	}
+	if pidOf(t, h, "echo") == oldPID {
+		t.Error("plugin process was not replaced")
+	}
+}
+
 func TestHungPlanTimesOutAndIsKilled(t *testing.T) {
 	h, _ := echoHost(t, Config{PlanTimeout: 500 * time.Millisecond})
 	ctx := context.Background()
