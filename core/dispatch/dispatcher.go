@@ -95,6 +95,7 @@ type Dispatcher struct {
 
 	mu       sync.Mutex
 	ctx      context.Context
+	cancel   context.CancelFunc
 	workers  map[int64]*worker
 	limiters map[int64]*rate.Limiter
 	wg       sync.WaitGroup
@@ -125,7 +126,7 @@ func New(deps Deps, cfg Config) (*Dispatcher, error) {
 // earlier process. Workers stop when ctx ends; Wait waits for them.
 func (d *Dispatcher) Start(ctx context.Context) error {
 	d.mu.Lock()
-	d.ctx = ctx
+	d.ctx, d.cancel = context.WithCancel(ctx)
 	d.mu.Unlock()
 	ids, err := d.deps.Store.InstancesWithPendingCommands(ctx)
 	if err != nil {
@@ -157,8 +158,27 @@ func (d *Dispatcher) Wake(instanceID int64) {
 	}()
 }
 
-// Wait blocks until every worker has stopped.
-func (d *Dispatcher) Wait() { d.wg.Wait() }
+// Stop stops taking commands: each worker finishes the command it is
+// sending, records it, and stops; what is still pending stays pending for
+// the next start. Stop waits for the workers until ctx ends.
+func (d *Dispatcher) Stop(ctx context.Context) error {
+	d.mu.Lock()
+	if d.cancel != nil {
+		d.cancel()
+	}
+	d.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		d.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("dispatch: workers still busy at shutdown: %w", ctx.Err())
+	}
+}
 
 // limiter returns the instance's token bucket, kept across workers so an
 // idle worker restarting does not get a fresh burst it had already spent.

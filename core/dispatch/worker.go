@@ -9,6 +9,9 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 )
 
+// sendTimeout bounds sending one command and recording it.
+const sendTimeout = 2 * time.Minute
+
 // worker sends one instance's pending commands in order.
 type worker struct {
 	d          *Dispatcher
@@ -90,6 +93,10 @@ func (w *worker) send(ctx context.Context, log *slog.Logger, sender Sender, cmd 
 	if err != nil {
 		return w.fail(ctx, cmd, err.Error())
 	}
+	// Once a command is on its way it is seen through: stopping the
+	// dispatcher must not leave a command sent but unrecorded.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
 	arrID, err := sender.SendCommand(ctx, c)
 	if err != nil {
 		if Retryable(err) {

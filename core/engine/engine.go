@@ -22,10 +22,11 @@ type Store interface {
 
 	CreateRun(ctx context.Context, run domain.Run) (domain.Run, error)
 	GetRun(ctx context.Context, id int64) (domain.Run, error)
-	StartRun(ctx context.Context, id int64, at time.Time) error
-	FinishRun(ctx context.Context, id int64, status domain.RunStatus, errMsg string, counts domain.RunCounts, at time.Time) error
-	AddRunItems(ctx context.Context, items []domain.RunItem) error
-	UpdateRunCounts(ctx context.Context, id int64, counts domain.RunCounts) error
+	StartRun(ctx context.Context, id int64) error
+	// AddRunCounts adds delta to a run's counters.
+	AddRunCounts(ctx context.Context, id int64, delta domain.RunCounts) error
+	FinishRun(ctx context.Context, id int64, status domain.RunStatus, errMsg string) error
+	AddRunItems(ctx context.Context, runID int64, items []domain.RunItem) error
 
 	AcquireRun(ctx context.Context, queueID, runID int64, leaseUntil time.Time) error
 	ReleaseRun(ctx context.Context, queueID, runID int64, res domain.QueueRunResult) error
@@ -34,7 +35,7 @@ type Store interface {
 	// RunCommandStats counts a run's commands: still pending, sent, failed,
 	// and the indexer searches of those sent.
 	RunCommandStats(ctx context.Context, runID int64) (domain.RunCommandStats, error)
-	GetItemStates(ctx context.Context, instanceID int64, keys []domain.ItemKey) ([]domain.ItemState, error)
+	GetItemStates(ctx context.Context, instanceID int64, keys []domain.ItemKey) (map[domain.ItemKey]domain.ItemState, error)
 }
 
 // Planner runs strategy plugins.
@@ -151,7 +152,7 @@ func (e *Engine) queuesFor(ctx context.Context, ev domain.TriggerEvent) ([]domai
 		if errors.Is(err, domain.ErrNotFound) {
 			e.log.Warn("trigger for a queue that no longer exists", "queue_id", ev.QueueID)
 			if ev.RunID != 0 {
-				return nil, e.finishRun(ctx, ev.RunID, domain.RunFailed, "queue no longer exists", domain.RunCounts{})
+				return nil, e.finishRun(ctx, ev.RunID, domain.RunFailed, "queue no longer exists")
 			}
 			return nil, nil
 		}
@@ -176,8 +177,8 @@ func (e *Engine) queuesFor(ctx context.Context, ev domain.TriggerEvent) ([]domai
 	return active, nil
 }
 
-func (e *Engine) finishRun(ctx context.Context, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts) error {
-	if err := e.deps.Store.FinishRun(ctx, runID, status, msg, counts, e.deps.Now().UTC()); err != nil {
+func (e *Engine) finishRun(ctx context.Context, runID int64, status domain.RunStatus, msg string) error {
+	if err := e.deps.Store.FinishRun(ctx, runID, status, msg); err != nil {
 		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
 	}
 	return nil

@@ -34,11 +34,11 @@ func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.
 	if err := st.AcquireRun(ctx, q.ID, runID, now.Add(e.cfg.Lease)); err != nil {
 		if errors.Is(err, domain.ErrBusy) {
 			log.Info("queue already running; run skipped")
-			return e.finishRun(ctx, runID, domain.RunFailed, "queue is already running", domain.RunCounts{})
+			return e.finishRun(ctx, runID, domain.RunFailed, "queue is already running")
 		}
 		return fmt.Errorf("engine: unable to lease queue %d: %w", q.ID, err)
 	}
-	if err := st.StartRun(ctx, runID, now); err != nil {
+	if err := st.StartRun(ctx, runID); err != nil {
 		return fmt.Errorf("engine: unable to start run %d: %w", runID, err)
 	}
 	log.Info("run started", "trigger", ev.Kind)
@@ -52,7 +52,9 @@ func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.
 		return e.endRun(ctx, q, runID, domain.RunSucceeded, "", counts)
 	}
 	e.deps.Waker.Wake(q.InstanceID)
-	return nil
+	// The dispatcher may already have handled every command while they were
+	// being written; settle the run in case it did.
+	return e.CommandHandled(ctx, runID)
 }
 
 // plan asks the strategy for intents, applies the policy and writes the
@@ -93,24 +95,18 @@ func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEv
 	if err != nil {
 		return counts, 0, err
 	}
-	for i := range items {
-		items[i].RunID = runID
-	}
 	counts.ItemsConsidered = len(items)
 	for _, it := range items {
 		if it.Decision == domain.DecisionKept {
 			counts.ItemsSelected++
 		}
 	}
-	if err := e.deps.Store.AddRunItems(ctx, items); err != nil {
+	if err := e.deps.Store.AddRunItems(ctx, runID, items); err != nil {
 		return counts, 0, fmt.Errorf("unable to record decisions: %w", err)
-	}
-	if err := e.deps.Store.UpdateRunCounts(ctx, runID, counts); err != nil {
-		return counts, 0, fmt.Errorf("unable to record counts: %w", err)
 	}
 	log.Info("plan ready", "intents", len(plan.Intents), "kept", len(kept), "considered", counts.ItemsConsidered)
 	if ev.DryRun {
-		return counts, 0, nil
+		return counts, 0, e.deps.Store.AddRunCounts(ctx, runID, counts)
 	}
 	for i, in := range kept {
 		if _, err := e.deps.Store.InsertPendingCommand(ctx, domain.DispatchedCommand{
@@ -128,14 +124,24 @@ func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEv
 			return counts, 0, fmt.Errorf("unable to queue command: %w", err)
 		}
 	}
+	// The selected count is written last: a run whose selected count is
+	// still zero is one whose commands are not all written yet.
+	if err := e.deps.Store.AddRunCounts(ctx, runID, counts); err != nil {
+		return counts, 0, fmt.Errorf("unable to record counts: %w", err)
+	}
 	return counts, len(kept), nil
 }
 
 // endRun finishes a run and releases its queue.
 func (e *Engine) endRun(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts) error {
-	if err := e.finishRun(ctx, runID, status, msg, counts); err != nil {
+	if err := e.finishRun(ctx, runID, status, msg); err != nil {
 		return err
 	}
+	return e.release(ctx, q, runID, status, msg, counts)
+}
+
+// release hands the queue back after a run ended and schedules its next run.
+func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts) error {
 	now := e.deps.Now().UTC()
 	res := domain.QueueRunResult{
 		Succeeded:       status == domain.RunSucceeded,
@@ -151,12 +157,14 @@ func (e *Engine) endRun(ctx context.Context, q domain.Queue, runID int64, status
 		return fmt.Errorf("engine: unable to release queue %d: %w", q.ID, err)
 	}
 	e.log.Info("run ended", "queue_id", q.ID, "run_id", runID, "status", status,
-		"selected", counts.ItemsSelected, "commands", counts.CommandsSent, "error", msg)
+		"selected", counts.ItemsSelected, "commands", counts.CommandsSent, "indexer_searches", counts.IndexerSearches, "error", msg)
 	return nil
 }
 
 // CommandHandled is called by the dispatcher after each command of a run
-// was sent or failed; the run ends with its last command.
+// was sent or failed; the run ends with its last command. Whoever finishes
+// the run first also counts it and releases its queue; a second caller finds
+// it finished and does nothing.
 func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 	st := e.deps.Store
 	stats, err := st.RunCommandStats(ctx, runID)
@@ -170,22 +178,30 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 	if err != nil {
 		return fmt.Errorf("engine: unable to load run %d: %w", runID, err)
 	}
-	if run.Status.Finished() {
+	if run.Status.Finished() || run.Counts.ItemsSelected == 0 {
 		return nil
 	}
-	counts := run.Counts
-	counts.CommandsSent = stats.Sent
-	counts.IndexerSearches = stats.IndexerSearches
 	status, msg := domain.RunSucceeded, ""
 	if stats.Sent == 0 && stats.Failed > 0 {
 		status, msg = domain.RunFailed, fmt.Sprintf("all %d commands failed", stats.Failed)
 	}
+	if err := st.FinishRun(ctx, runID, status, msg); err != nil {
+		if errors.Is(err, domain.ErrConflict) {
+			return nil
+		}
+		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
+	}
+	if err := st.AddRunCounts(ctx, runID, domain.RunCounts{CommandsSent: stats.Sent, IndexerSearches: stats.IndexerSearches}); err != nil {
+		return fmt.Errorf("engine: unable to count run %d: %w", runID, err)
+	}
+	counts := run.Counts
+	counts.CommandsSent, counts.IndexerSearches = stats.Sent, stats.IndexerSearches
 	q, err := st.GetQueue(ctx, run.QueueID)
 	if errors.Is(err, domain.ErrNotFound) {
-		return e.finishRun(ctx, runID, status, msg, counts)
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
 	}
-	return e.endRun(ctx, q, runID, status, msg, counts)
+	return e.release(ctx, q, runID, status, msg, counts)
 }

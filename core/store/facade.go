@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/vibequality/searcharr/core/domain"
+)
+
+// This file gives the store the flat methods the engine and the dispatcher
+// declare in their Store interfaces, over the repositories.
+
+func (s *Store) GetQueue(ctx context.Context, id int64) (domain.Queue, error) {
+	return s.Queues().Get(ctx, id)
+}
+
+func (s *Store) ListQueuesByInstance(ctx context.Context, instanceID int64) ([]domain.Queue, error) {
+	return s.Queues().List(ctx, QueueFilter{InstanceID: instanceID})
+}
+
+func (s *Store) GetInstance(ctx context.Context, id int64) (domain.Instance, error) {
+	return s.Instances().Get(ctx, id)
+}
+
+func (s *Store) CreateRun(ctx context.Context, run domain.Run) (domain.Run, error) {
+	return s.Runs().Create(ctx, run)
+}
+
+func (s *Store) GetRun(ctx context.Context, id int64) (domain.Run, error) {
+	return s.Runs().Get(ctx, id)
+}
+
+func (s *Store) StartRun(ctx context.Context, id int64) error { return s.Runs().Start(ctx, id) }
+
+func (s *Store) AddRunCounts(ctx context.Context, id int64, delta domain.RunCounts) error {
+	return s.Runs().AddCounts(ctx, id, delta)
+}
+
+func (s *Store) FinishRun(ctx context.Context, id int64, status domain.RunStatus, errMsg string) error {
+	return s.Runs().Finish(ctx, id, status, errMsg)
+}
+
+func (s *Store) AddRunItems(ctx context.Context, runID int64, items []domain.RunItem) error {
+	return s.RunItems().Insert(ctx, runID, items)
+}
+
+func (s *Store) AcquireRun(ctx context.Context, queueID, runID int64, leaseUntil time.Time) error {
+	return s.Queues().AcquireRun(ctx, queueID, runID, leaseUntil)
+}
+
+func (s *Store) ReleaseRun(ctx context.Context, queueID, runID int64, res domain.QueueRunResult) error {
+	_, err := s.Queues().ReleaseRun(ctx, queueID, runID, res)
+	return err
+}
+
+func (s *Store) InsertPendingCommand(ctx context.Context, cmd domain.DispatchedCommand) (domain.DispatchedCommand, error) {
+	c, _, err := s.Commands().InsertPending(ctx, cmd)
+	return c, err
+}
+
+func (s *Store) RunCommandStats(ctx context.Context, runID int64) (domain.RunCommandStats, error) {
+	return s.Commands().RunStats(ctx, runID)
+}
+
+func (s *Store) GetItemStates(ctx context.Context, instanceID int64, keys []domain.ItemKey) (map[domain.ItemKey]domain.ItemState, error) {
+	return s.ItemStates().Get(ctx, instanceID, keys)
+}
+
+func (s *Store) PendingCommands(ctx context.Context, instanceID int64, limit int) ([]domain.DispatchedCommand, error) {
+	cmds, err := s.Commands().ListPending(ctx, instanceID)
+	if len(cmds) > limit {
+		cmds = cmds[:limit]
+	}
+	return cmds, err
+}
+
+func (s *Store) InstancesWithPendingCommands(ctx context.Context) ([]int64, error) {
+	cmds, err := s.Commands().ListPending(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, c := range cmds {
+		if !seen[c.InstanceID] {
+			seen[c.InstanceID] = true
+			ids = append(ids, c.InstanceID)
+		}
+	}
+	return ids, nil
+}
+
+func (s *Store) RecordDispatch(ctx context.Context, rec domain.DispatchRecord) error {
+	return s.Commands().RecordDispatch(ctx, rec)
+}
+
+func (s *Store) FailCommand(ctx context.Context, id int64, reason string) error {
+	return s.Commands().MarkEnded(ctx, id, domain.CommandFailed, reason, s.now())
+}
+
+func (s *Store) CooldownFor(ctx context.Context, queueID int64) (time.Duration, error) {
+	if queueID == 0 {
+		return 0, nil
+	}
+	q, err := s.Queues().Get(ctx, queueID)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(q.CooldownHours) * time.Hour, nil
+}
