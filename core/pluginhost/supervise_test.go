@@ -102,7 +102,7 @@ func TestOtherPluginsGoOnWhileOneCrashes(t *testing.T) {
 	dir := t.TempDir()
 	install(t, dir, "plugin", "alpha")
 	install(t, dir, "plugin", "beta")
-	h, _ := startHost(t, Config{Dir: dir, RestartBackoff: time.Second, MaxRestartBackoff: time.Second})
+	h, _ := startHost(t, Config{Dir: dir, RestartBackoff: 2 * time.Second, MaxRestartBackoff: 2 * time.Second, RestartWait: 100 * time.Millisecond})
 	ctx := context.Background()
 	if _, err := h.Plan(ctx, "alpha", planRequest("crash")); !errors.Is(err, ErrPluginFailed) {
 		t.Fatalf("alpha crash: %v", err)
@@ -112,6 +112,18 @@ func TestOtherPluginsGoOnWhileOneCrashes(t *testing.T) {
 	}
 	if p := pluginByName(t, h, "alpha"); p.Status != StatusRestarting {
 		t.Errorf("alpha status %s, want restarting", p.Status)
+	}
+	_, err := h.Plan(ctx, "alpha", planRequest(""))
+	if !errors.Is(err, ErrPluginFailed) || !strings.Contains(err.Error(), `plugin "alpha" is restarting`) {
+		t.Errorf("Plan on restarting alpha = %v, want a fast failure", err)
+	}
+}
+
+func TestPluginEnvironmentIsFiltered(t *testing.T) {
+	t.Setenv("SEARCHARR_TEST_SECRET", "hunter2")
+	h, _ := echoHost(t, Config{})
+	if d := pluginByName(t, h, "echo").Description; strings.Contains(d, "secrets") {
+		t.Errorf("plugin saw the host's SEARCHARR_ variables: %q", d)
 	}
 }
 

@@ -42,6 +42,9 @@ func New(name, version string) *Strategy {
 		ConfigSchema: json.RawMessage(`{"type":"object","properties":{"mode":{"type":"string"}}}`),
 		Triggers:     []sdk.TriggerKind{sdk.TriggerSchedule, sdk.TriggerAPI},
 	}}
+	if os.Getenv("SEARCHARR_TEST_SECRET") != "" {
+		s.info.Description += " It can read the host's secrets."
+	}
 	switch name {
 	case "broken-info":
 		s.infoErr = errors.New("info is broken on purpose")
