@@ -58,3 +58,5 @@ func ptr[T any](v T) *T { return &v }
 type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) Now() time.Time { return c.t }
+
+func fixedTime() time.Time { return time.Date(2025, 6, 1, 8, 30, 0, 123456000, time.UTC) }
