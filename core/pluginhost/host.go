@@ -207,7 +207,9 @@ func better(a, b launched) bool {
 // Close stops every plugin process and waits for the host's background
 // work to end. The host cannot be started again.
 func (h *Host) Close() error {
+	h.mu.Lock()
 	h.cancel()
+	h.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, m := range h.all() {
 		m.mu.Lock()
@@ -226,6 +228,22 @@ func (h *Host) Close() error {
 	wg.Wait()
 	h.wg.Wait()
 	return nil
+}
+
+// spawn runs fn in the background unless the host is closed; Close waits
+// for it.
+func (h *Host) spawn(fn func()) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ctx.Err() != nil {
+		return false
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		fn()
+	}()
+	return true
 }
 
 func (h *Host) all() []*managed {

@@ -146,12 +146,13 @@ func (m *managed) fail(inst *instance, reason error) {
 	m.mu.Unlock()
 
 	m.log.log(slog.LevelError, "plugin failed, restarting", "error", reason, "failures", failures)
-	m.host.wg.Add(1)
-	go func() {
-		defer m.host.wg.Done()
+	started := m.host.spawn(func() {
 		inst.kill()
 		m.restartLoop()
-	}()
+	})
+	if !started {
+		inst.kill()
+	}
 }
 
 // restartLoop starts a new process after an exponential backoff until one
