@@ -70,6 +70,9 @@ type Config struct {
 	DefaultCooldown time.Duration
 	// BatchSize is how many pending commands a worker reads at once.
 	BatchSize int
+	// RetryDelay is how long a worker waits after an error that may pass
+	// (the instance unreachable) before it tries again.
+	RetryDelay time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -84,6 +87,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 50
+	}
+	if c.RetryDelay <= 0 {
+		c.RetryDelay = 5 * time.Second
 	}
 }
 

@@ -105,7 +105,7 @@ func start(t *testing.T, st *store.Store, s *sender, r *runs) *dispatch.Dispatch
 	d, err := dispatch.New(dispatch.Deps{
 		Store: st, Connector: connector{s}, Runs: r,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, dispatch.Config{})
+	}, dispatch.Config{RetryDelay: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

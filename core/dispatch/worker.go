@@ -38,7 +38,7 @@ func (w *worker) run(ctx context.Context) {
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(5 * time.Second):
+			case <-time.After(w.d.cfg.RetryDelay):
 			case <-w.wake:
 			}
 			continue
