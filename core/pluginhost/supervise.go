@@ -36,7 +36,7 @@ func bounded(ctx context.Context, d time.Duration, fn func(context.Context) erro
 	go func() { done <- fn(ctx) }()
 	select {
 	case err := <-done:
-		if err != nil && context.Cause(ctx) == errCallTimeout {
+		if err != nil && timedOut(ctx) {
 			return fmt.Errorf("%w: %w", errCallTimeout, err)
 		}
 		return err
@@ -52,6 +52,18 @@ func bounded(ctx context.Context, d time.Duration, fn func(context.Context) erro
 	case <-t.C:
 	}
 	return context.Cause(ctx)
+}
+
+// timedOut reports whether ctx's own deadline has passed. It looks at the
+// clock rather than at ctx.Err: the plugin's side of a gRPC call enforces
+// the same deadline and may cancel the stream before the host's timer has
+// fired.
+func timedOut(ctx context.Context) bool {
+	if context.Cause(ctx) == errCallTimeout {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && !time.Now().Before(deadline) && context.Cause(ctx) != context.Canceled
 }
 
 // managed is one plugin under supervision: the current process, if any,
