@@ -31,7 +31,7 @@ func TestSecretBoxRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if plain != "" && bytes.Contains(sealed, []byte(plain)) {
+		if len(plain) >= 8 && bytes.Contains(sealed, []byte(plain)) {
 			t.Fatalf("sealed value contains the plaintext %q", plain)
 		}
 		again, _ := box.Seal([]byte(plain))
