@@ -100,7 +100,7 @@ func (o options) config(log *slog.Logger) fakearr.Config {
 				MissingRatio: o.missingRatio, CutoffRatio: o.cutoffRatio, FindChance: o.findChance,
 				IndexerDailyLimit: o.indexerLimit, CommandDuration: o.commandDuration, ImportDelay: o.importDelay,
 				AvailabilityDelay: o.availability,
-				Webhook: fakearr.WebhookConfig{URL: o.webhookURL, Method: o.webhookMethod, Username: o.webhookUser, Password: o.webhookPass},
+				Webhook:           fakearr.WebhookConfig{URL: o.webhookURL, Method: o.webhookMethod, Username: o.webhookUser, Password: o.webhookPass},
 			})
 		}
 	}
