@@ -55,6 +55,15 @@ func (l *remoteLibrary) close() {
 	}
 }
 
+// callError turns a failed call into an error. When ctx is done, the call
+// failed because of it, whatever the connection reported.
+func callError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("sdk: library call: %w", context.Cause(ctx))
+	}
+	return fromStatus(err)
+}
+
 // lib waits for the connection, or for ctx.
 func (l *remoteLibrary) lib(ctx context.Context) (pb.LibraryClient, error) {
 	select {
@@ -72,7 +81,7 @@ func (l *remoteLibrary) WantedMissing(ctx context.Context, q WantedQuery) (ItemP
 	}
 	resp, err := c.WantedMissing(ctx, wantedToPB(q))
 	if err != nil {
-		return ItemPage{}, fromStatus(err)
+		return ItemPage{}, callError(ctx, err)
 	}
 	return itemPageFromPB(resp), nil
 }
@@ -84,7 +93,7 @@ func (l *remoteLibrary) WantedCutoff(ctx context.Context, q WantedQuery) (ItemPa
 	}
 	resp, err := c.WantedCutoff(ctx, wantedToPB(q))
 	if err != nil {
-		return ItemPage{}, fromStatus(err)
+		return ItemPage{}, callError(ctx, err)
 	}
 	return itemPageFromPB(resp), nil
 }
@@ -96,7 +105,7 @@ func (l *remoteLibrary) Queue(ctx context.Context, page, pageSize int) (QueuePag
 	}
 	resp, err := c.Queue(ctx, &pb.QueueRequest{Page: int32(page), PageSize: int32(pageSize)})
 	if err != nil {
-		return QueuePage{}, fromStatus(err)
+		return QueuePage{}, callError(ctx, err)
 	}
 	return queuePageFromPB(resp), nil
 }
@@ -108,7 +117,7 @@ func (l *remoteLibrary) Series(ctx context.Context) ([]Series, error) {
 	}
 	resp, err := c.Series(ctx, &pb.SeriesRequest{})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	out := make([]Series, len(resp.Series))
 	for i, s := range resp.Series {
@@ -124,7 +133,7 @@ func (l *remoteLibrary) Episodes(ctx context.Context, seriesID int64) ([]Item, e
 	}
 	resp, err := c.Episodes(ctx, &pb.EpisodesRequest{SeriesId: seriesID})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	return itemsFromPB(resp.Items), nil
 }
@@ -136,7 +145,7 @@ func (l *remoteLibrary) Movies(ctx context.Context) ([]Item, error) {
 	}
 	resp, err := c.Movies(ctx, &pb.MoviesRequest{})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	return itemsFromPB(resp.Items), nil
 }
@@ -152,7 +161,7 @@ func (l *remoteLibrary) Calendar(ctx context.Context, start, end time.Time, unmo
 		Unmonitored: unmonitored,
 	})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	return itemsFromPB(resp.Items), nil
 }
@@ -164,7 +173,7 @@ func (l *remoteLibrary) Tags(ctx context.Context) ([]Tag, error) {
 	}
 	resp, err := c.Tags(ctx, &pb.TagsRequest{})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	out := make([]Tag, len(resp.Tags))
 	for i, t := range resp.Tags {
@@ -180,7 +189,7 @@ func (l *remoteLibrary) QualityProfiles(ctx context.Context) ([]QualityProfile, 
 	}
 	resp, err := c.QualityProfiles(ctx, &pb.QualityProfilesRequest{})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	out := make([]QualityProfile, len(resp.Profiles))
 	for i, q := range resp.Profiles {
@@ -196,7 +205,7 @@ func (l *remoteLibrary) SearchState(ctx context.Context, keys []ItemKey) ([]Sear
 	}
 	resp, err := c.SearchState(ctx, &pb.SearchStateRequest{Keys: keysToPB(keys)})
 	if err != nil {
-		return nil, fromStatus(err)
+		return nil, callError(ctx, err)
 	}
 	if len(resp.States) != len(keys) {
 		return nil, fmt.Errorf("sdk: the host returned %d search states for %d keys", len(resp.States), len(keys))

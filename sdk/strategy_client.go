@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -45,7 +46,16 @@ func (c *strategyClient) Plan(ctx context.Context, req PlanRequest) (Plan, error
 	if req.Library != nil {
 		id = c.broker.NextId()
 		stop := serveLibrary(c.broker, id, req.Library)
-		defer stop()
+		defer func() {
+			if ctx.Err() != nil {
+				// Cancelled: the plugin's in-flight Library calls are being
+				// cancelled too; let them end as cancellations rather than
+				// as broken connections, without delaying the caller.
+				go stop(libraryGrace)
+				return
+			}
+			stop(0)
+		}()
 	}
 	resp, err := c.client.Plan(ctx, planRequestToPB(req, id), callOptions...)
 	if err != nil {
@@ -54,8 +64,13 @@ func (c *strategyClient) Plan(ctx context.Context, req PlanRequest) (Plan, error
 	return planFromPB(resp), nil
 }
 
+// libraryGrace is how long the Library of a cancelled Plan stays up for the
+// plugin's calls in flight to see their cancellation.
+const libraryGrace = 2 * time.Second
+
 // serveLibrary serves lib on broker id until the returned stop is called.
-func serveLibrary(broker *plugin.GRPCBroker, id uint32, lib Library) (stop func()) {
+// stop lets calls in flight finish for up to grace, then closes everything.
+func serveLibrary(broker *plugin.GRPCBroker, id uint32, lib Library) (stop func(grace time.Duration)) {
 	servers := make(chan *grpc.Server, 1)
 	done := make(chan struct{})
 	go func() {
@@ -67,9 +82,14 @@ func serveLibrary(broker *plugin.GRPCBroker, id uint32, lib Library) (stop func(
 			return s
 		})
 	}()
-	return func() {
+	return func(grace time.Duration) {
 		select {
 		case s := <-servers:
+			if grace > 0 {
+				graceful := time.AfterFunc(grace, s.Stop)
+				s.GracefulStop()
+				graceful.Stop()
+			}
 			s.Stop()
 		case <-done:
 		}
