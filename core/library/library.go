@@ -35,7 +35,7 @@ type Source interface {
 
 // StateReader reads Searcharr's own search state of items.
 type StateReader interface {
-	GetItemStates(ctx context.Context, instanceID int64, keys []domain.ItemKey) ([]domain.ItemState, error)
+	GetItemStates(ctx context.Context, instanceID int64, keys []domain.ItemKey) (map[domain.ItemKey]domain.ItemState, error)
 }
 
 // Library serves one instance to one run.
@@ -151,13 +151,9 @@ func (l *Library) SearchState(ctx context.Context, keys []sdk.ItemKey) ([]sdk.Se
 	if err != nil {
 		return nil, fmt.Errorf("library: search state: %w", err)
 	}
-	by := make(map[domain.ItemKey]domain.ItemState, len(states))
-	for _, s := range states {
-		by[s.Key] = s
-	}
 	out := make([]sdk.SearchState, len(keys))
 	for i, k := range keys {
-		s := by[dk[i]]
+		s := states[dk[i]]
 		out[i] = sdk.SearchState{
 			Key: k, LastSearched: s.LastSearchedAt, Searches: s.SearchCount,
 			Grabs: s.GrabCount, LastGrab: s.LastGrabAt, CooldownUntil: s.CooldownUntil,
