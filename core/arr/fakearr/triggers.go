@@ -114,17 +114,16 @@ func (in *Instance) testEvent() hookEvent {
 			in.tail("Test", true),
 		}}
 	}
-	zero := 0
 	return hookEvent{"Test", struct {
 		Movie       hookMovie       `json:"movie"`
 		RemoteMovie hookRemoteMovie `json:"remoteMovie"`
-		Release     hookRelease     `json:"release"`
+		Release     testRelease     `json:"release"`
 		hookTail
 	}{
 		hookMovie{ID: 1, Title: "Test Title", Year: 1970, ReleaseDate: "1970-01-01", FolderPath: `C:\testpath`, Tags: []string{"test-tag"}},
 		hookRemoteMovie{TmdbID: 1234, ImdbID: "5678", Title: "Test title", Year: 1970},
-		hookRelease{Quality: "Test Quality", QualityVersion: 1, ReleaseGroup: "Test Group", ReleaseTitle: "Test Title",
-			Indexer: "Test Indexer", Size: 9999999, CustomFormatScore: &zero},
+		testRelease{Quality: "Test Quality", QualityVersion: 1, ReleaseGroup: "Test Group", ReleaseTitle: "Test Title",
+			Indexer: "Test Indexer", Size: 9999999},
 		in.tail("Test", true),
 	}}
 }

@@ -59,18 +59,39 @@ type hookEpisode struct {
 	TvdbID        int      `json:"tvdbId"`
 }
 
-type hookRelease struct {
-	Quality           string     `json:"quality,omitempty"`
-	QualityVersion    int        `json:"qualityVersion,omitempty"`
-	ReleaseGroup      string     `json:"releaseGroup,omitempty"`
-	ReleaseTitle      string     `json:"releaseTitle,omitempty"`
-	Indexer           string     `json:"indexer,omitempty"`
+// grabRelease is the release of a Grab payload; IndexerFlags is Radarr's.
+type grabRelease struct {
+	Quality           string     `json:"quality"`
+	QualityVersion    int        `json:"qualityVersion"`
+	ReleaseGroup      string     `json:"releaseGroup"`
+	ReleaseTitle      string     `json:"releaseTitle"`
+	Indexer           string     `json:"indexer"`
 	Size              int64      `json:"size"`
-	CustomFormatScore *int       `json:"customFormatScore,omitempty"`
-	CustomFormats     []string   `json:"customFormats,omitempty"`
-	Languages         []language `json:"languages,omitempty"`
-	IndexerFlags      []string   `json:"indexerFlags,omitempty"`
-	ReleaseType       string     `json:"releaseType,omitempty"`
+	CustomFormatScore int        `json:"customFormatScore"`
+	CustomFormats     []string   `json:"customFormats"`
+	Languages         []language `json:"languages"`
+	IndexerFlags      *[]string  `json:"indexerFlags,omitempty"`
+}
+
+// testRelease is the release of Radarr's Test payload.
+type testRelease struct {
+	Quality           string `json:"quality"`
+	QualityVersion    int    `json:"qualityVersion"`
+	ReleaseGroup      string `json:"releaseGroup"`
+	ReleaseTitle      string `json:"releaseTitle"`
+	Indexer           string `json:"indexer"`
+	Size              int64  `json:"size"`
+	CustomFormatScore int    `json:"customFormatScore"`
+}
+
+// downloadRelease is the release of a Download payload: releaseType for
+// Sonarr, indexerFlags for Radarr.
+type downloadRelease struct {
+	ReleaseTitle string    `json:"releaseTitle,omitempty"`
+	Indexer      string    `json:"indexer,omitempty"`
+	Size         int64     `json:"size"`
+	ReleaseType  string    `json:"releaseType,omitempty"`
+	IndexerFlags *[]string `json:"indexerFlags,omitempty"`
 }
 
 type hookCustomFormatInfo struct {

@@ -15,10 +15,8 @@ import (
 
 // grabEvent builds the Grab webhook of a download.
 func (in *Instance) grabEvent(d *download) hookEvent {
-	zero := 0
-	rel := hookRelease{Quality: d.quality.name, QualityVersion: 1, ReleaseGroup: releaseGroups[d.group],
-		ReleaseTitle: d.title, Indexer: d.indexer, Size: d.size, CustomFormatScore: &zero,
-		CustomFormats: []string{}, Languages: []language{english}}
+	rel := grabRelease{Quality: d.quality.name, QualityVersion: 1, ReleaseGroup: releaseGroups[d.group],
+		ReleaseTitle: d.title, Indexer: d.indexer, Size: d.size, CustomFormats: []string{}, Languages: []language{english}}
 	cfi := hookCustomFormatInfo{CustomFormats: []struct{}{}}
 	if d.episodes != nil {
 		eps := make([]hookEpisode, len(d.episodes))
@@ -28,7 +26,7 @@ func (in *Instance) grabEvent(d *download) hookEvent {
 		return hookEvent{"Grab", struct {
 			Series             hookSeries           `json:"series"`
 			Episodes           []hookEpisode        `json:"episodes"`
-			Release            hookRelease          `json:"release"`
+			Release            grabRelease          `json:"release"`
 			DownloadClient     string               `json:"downloadClient"`
 			DownloadClientType string               `json:"downloadClientType"`
 			DownloadID         string               `json:"downloadId"`
@@ -36,11 +34,11 @@ func (in *Instance) grabEvent(d *download) hookEvent {
 			hookTail
 		}{in.hookSeries(int(in.son.episodes[d.episodes[0]].series)), eps, rel, downloadClient, "Sabnzbd", d.downloadID, cfi, in.tail("Grab", true)}}
 	}
-	rel.IndexerFlags = []string{}
+	rel.IndexerFlags = &[]string{}
 	return hookEvent{"Grab", struct {
 		Movie              hookMovie            `json:"movie"`
 		RemoteMovie        hookRemoteMovie      `json:"remoteMovie"`
-		Release            hookRelease          `json:"release"`
+		Release            grabRelease          `json:"release"`
 		DownloadClient     string               `json:"downloadClient"`
 		DownloadClientType string               `json:"downloadClientType"`
 		DownloadID         string               `json:"downloadId"`
@@ -68,7 +66,7 @@ func (in *Instance) downloadEvent(d *download, item int32, old fileInfo, at time
 	}
 	cfi := hookCustomFormatInfo{CustomFormats: []struct{}{}}
 	if d.episodes != nil {
-		rel := hookRelease{ReleaseTitle: d.title, Indexer: d.indexer, Size: d.size, ReleaseType: d.releaseType}
+		rel := downloadRelease{ReleaseTitle: d.title, Indexer: d.indexer, Size: d.size, ReleaseType: d.releaseType}
 		return hookEvent{"Download", struct {
 			Series             hookSeries           `json:"series"`
 			Episodes           []hookEpisode        `json:"episodes"`
@@ -79,12 +77,12 @@ func (in *Instance) downloadEvent(d *download, item int32, old fileInfo, at time
 			DownloadID         string               `json:"downloadId"`
 			DeletedFiles       []hookFile           `json:"deletedFiles,omitempty"`
 			CustomFormatInfo   hookCustomFormatInfo `json:"customFormatInfo"`
-			Release            hookRelease          `json:"release"`
+			Release            downloadRelease      `json:"release"`
 			hookTail
 		}{in.hookSeries(int(in.son.episodes[item].series)), []hookEpisode{in.hookEpisode(item)}, file, old.id != 0,
 			downloadClient, "Sabnzbd", d.downloadID, deleted, cfi, rel, in.tail("Download", true)}}
 	}
-	rel := hookRelease{ReleaseTitle: d.title, Indexer: d.indexer, Size: d.size, IndexerFlags: []string{}}
+	rel := downloadRelease{ReleaseTitle: d.title, Indexer: d.indexer, Size: d.size, IndexerFlags: &[]string{}}
 	return hookEvent{"Download", struct {
 		Movie              hookMovie            `json:"movie"`
 		RemoteMovie        hookRemoteMovie      `json:"remoteMovie"`
@@ -95,7 +93,7 @@ func (in *Instance) downloadEvent(d *download, item int32, old fileInfo, at time
 		DownloadID         string               `json:"downloadId"`
 		DeletedFiles       []hookFile           `json:"deletedFiles,omitempty"`
 		CustomFormatInfo   hookCustomFormatInfo `json:"customFormatInfo"`
-		Release            hookRelease          `json:"release"`
+		Release            downloadRelease      `json:"release"`
 		hookTail
 	}{in.hookMovie(int(item)), remoteMovie(&in.rad.movies[item]), file, old.id != 0,
 		downloadClient, "Sabnzbd", d.downloadID, deleted, cfi, rel, in.tail("Download", true)}}
