@@ -48,9 +48,9 @@ const (
 )
 
 func (in *Instance) handleStatus(w http.ResponseWriter) {
-	version, migration, runtime := sonarrVersion, 213, "6.0.36"
+	version, migration, runtime, sqlite := sonarrVersion, 213, "6.0.36", "3.48.0"
 	if in.cfg.Kind == domain.KindRadarr {
-		version, migration, runtime = radarrVersion, 241, "8.0.21"
+		version, migration, runtime, sqlite = radarrVersion, 241, "8.0.21", ""
 	}
 	base := in.cfg.URLBase
 	if base == "/" {
@@ -74,7 +74,7 @@ func (in *Instance) handleStatus(w http.ResponseWriter) {
 		Mode:                   "console",
 		Branch:                 "main",
 		Authentication:         "forms",
-		SqliteVersion:          "3.48.0",
+		SqliteVersion:          sqlite,
 		MigrationVersion:       migration,
 		URLBase:                base,
 		RuntimeVersion:         runtime,
