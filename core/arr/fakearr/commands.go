@@ -326,4 +326,3 @@ func stripTrailingCommas(b []byte) []byte {
 	}
 	return out
 }
-
