@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+type componentStatus struct {
+	Status string `json:"status" enum:"ok,down" doc:"ok or down"`
+	Error  string `json:"error,omitempty"`
+}
+
+type healthBody struct {
+	Status   string          `json:"status" enum:"healthy,unhealthy"`
+	Database componentStatus `json:"database"`
+	Bus      componentStatus `json:"bus"`
+	Plugins  struct {
+		Count   int `json:"count"`
+		Running int `json:"running"`
+	} `json:"plugins"`
+	Time time.Time `json:"time"`
+}
+
+type healthOutput struct {
+	Status int
+	Body   healthBody
+}
+
+type readyOutput struct {
+	Status int
+	Body   struct {
+		Ready bool `json:"ready"`
+	}
+}
+
+// healthTimeout bounds the database ping of a health check.
+const healthTimeout = 3 * time.Second
+
+func (s *Server) healthRoutes() {
+	op := operation(http.MethodGet, "/health", "health", "health", "Health of the database, the event bus and the plugins (public)", 0)
+	op.Errors = []int{http.StatusServiceUnavailable}
+	handle(s, op, s.health)
+	op = operation(http.MethodGet, "/ready", "ready", "health", "Whether the server can take requests (public)", 0)
+	op.Errors = []int{http.StatusServiceUnavailable}
+	handle(s, op, s.ready)
+}
+
+// check pings the database and reads the bus state. Errors are not shown
+// to anonymous callers beyond "down": a driver error may name hosts.
+func (s *Server) check(ctx context.Context) healthBody {
+	var b healthBody
+	b.Time = s.now().UTC()
+	b.Status = "healthy"
+	pctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	defer cancel()
+	b.Database.Status = "ok"
+	if err := s.deps.Database.Ping(pctx); err != nil {
+		requestLogger(ctx, s.log).Warn("health: database down", "error", err)
+		b.Database = componentStatus{Status: "down", Error: "database unreachable"}
+		b.Status = "unhealthy"
+	}
+	b.Bus.Status = "ok"
+	if !s.deps.Bus.IsRunning() {
+		b.Bus = componentStatus{Status: "down", Error: "event bus not running"}
+		b.Status = "unhealthy"
+	}
+	for _, p := range s.deps.Plugins.Plugins() {
+		b.Plugins.Count++
+		if p.Status == "running" {
+			b.Plugins.Running++
+		}
+	}
+	return b
+}
+
+func (s *Server) health(ctx context.Context, _ *struct{}) (*healthOutput, error) {
+	b := s.check(ctx)
+	status := http.StatusOK
+	if b.Status != "healthy" {
+		status = http.StatusServiceUnavailable
+	}
+	return &healthOutput{Status: status, Body: b}, nil
+}
+
+func (s *Server) ready(ctx context.Context, _ *struct{}) (*readyOutput, error) {
+	b := s.check(ctx)
+	out := &readyOutput{Status: http.StatusOK}
+	out.Body.Ready = b.Status == "healthy"
+	if !out.Body.Ready {
+		out.Status = http.StatusServiceUnavailable
+	}
+	return out, nil
+}
