@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-		"time"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 

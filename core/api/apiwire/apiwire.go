@@ -105,6 +105,10 @@ func (a apiKeys) GetByHash(ctx context.Context, keyHash string) (api.APIKey, err
 	return toAPIKey(k), err
 }
 
-func (a apiKeys) Touch(ctx context.Context, id int64, at time.Time) error { return a.r.Touch(ctx, id, at) }
+func (a apiKeys) Touch(ctx context.Context, id int64, at time.Time) error {
+	return a.r.Touch(ctx, id, at)
+}
 
-func (a apiKeys) Delete(ctx context.Context, userID, id int64) error { return a.r.Delete(ctx, userID, id) }
+func (a apiKeys) Delete(ctx context.Context, userID, id int64) error {
+	return a.r.Delete(ctx, userID, id)
+}

@@ -90,4 +90,3 @@ func classify(err error) error {
 	}
 	return err
 }
-
