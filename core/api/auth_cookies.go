@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // refreshCookiePath scopes the refresh cookie to the endpoints that use it.
@@ -33,4 +35,24 @@ func (s *Server) clearedCookies(ctx context.Context) []http.Cookie {
 func requestIsTLS(ctx context.Context) bool {
 	info := infoFrom(ctx)
 	return info != nil && info.https
+}
+
+// setCookies queues cookies for the response. They are written by
+// requestContext once the handler returns, each as its own Set-Cookie
+// header (huma would fold them into one line).
+func setCookies(ctx context.Context, cookies []http.Cookie) {
+	if info := infoFrom(ctx); info != nil {
+		info.cookies = append(info.cookies, cookies...)
+	}
+}
+
+// writeCookies writes the queued cookies to the response.
+func writeCookies(c *fiber.Ctx, cookies []http.Cookie) {
+	for _, ck := range cookies {
+		c.Cookie(&fiber.Cookie{
+			Name: ck.Name, Value: ck.Value, Path: ck.Path, Expires: ck.Expires, MaxAge: ck.MaxAge,
+			HTTPOnly: ck.HttpOnly, Secure: ck.Secure, SameSite: fiber.CookieSameSiteStrictMode,
+			SessionOnly: ck.MaxAge == 0 && ck.Expires.IsZero(),
+		})
+	}
 }

@@ -29,8 +29,7 @@ type tokenBody struct {
 }
 
 type tokenOutput struct {
-	SetCookie []http.Cookie `header:"Set-Cookie"`
-	Body      tokenBody
+	Body tokenBody
 }
 
 type refreshInput struct {
@@ -41,9 +40,6 @@ type refreshInput struct {
 	} `required:"false"`
 }
 
-type logoutOutput struct {
-	SetCookie []http.Cookie `header:"Set-Cookie"`
-}
 
 // errLoginFailed is the one answer to a wrong username or password.
 var errLoginFailed = huma.Error401Unauthorized("invalid username or password")
@@ -116,8 +112,8 @@ func (s *Server) issueSession(ctx context.Context, userID int64, family, userAge
 	if err != nil {
 		return nil, err
 	}
+	setCookies(ctx, s.sessionCookies(ctx, access, refresh, claims.Expires, refreshExp))
 	return &tokenOutput{
-		SetCookie: s.sessionCookies(ctx, access, refresh, claims.Expires, refreshExp),
 		Body: tokenBody{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
 			ExpiresIn: int(s.tokens.TTL().Seconds())},
 	}, nil
@@ -154,7 +150,7 @@ func (s *Server) refresh(ctx context.Context, in *refreshInput) (*tokenOutput, e
 	return s.issueSession(ctx, rt.UserID, rt.FamilyID, in.UserAgent)
 }
 
-func (s *Server) logout(ctx context.Context, in *refreshInput) (*logoutOutput, error) {
+func (s *Server) logout(ctx context.Context, in *refreshInput) (*struct{}, error) {
 	token := presentedRefresh(in)
 	p := principalFrom(ctx)
 	switch {
@@ -180,5 +176,6 @@ func (s *Server) logout(ctx context.Context, in *refreshInput) (*logoutOutput, e
 	case p == nil:
 		return nil, huma.Error401Unauthorized("authentication required")
 	}
-	return &logoutOutput{SetCookie: s.clearedCookies(ctx)}, nil
+	setCookies(ctx, s.clearedCookies(ctx))
+	return nil, nil
 }

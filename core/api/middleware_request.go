@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ type requestInfo struct {
 	ip        string
 	https     bool
 	principal *principal
+	cookies   []http.Cookie
 }
 
 type requestInfoKey struct{}
@@ -57,6 +59,7 @@ func (s *Server) requestContext(c *fiber.Ctx) error {
 			return herr
 		}
 	}
+	writeCookies(c, info.cookies)
 	status := c.Response().StatusCode()
 	level := slog.LevelInfo
 	if status >= 500 {

@@ -24,7 +24,7 @@ const problemType = "application/problem+json"
 func (s *Server) fail(ctx context.Context, err error, subject string) error {
 	var se huma.StatusError
 	if errors.As(err, &se) {
-		return se
+		return err // keeps any headers wrapped around it
 	}
 	var cerrs sdk.ConfigErrors
 	if errors.As(err, &cerrs) {
