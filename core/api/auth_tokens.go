@@ -40,7 +40,6 @@ type refreshInput struct {
 	} `required:"false"`
 }
 
-
 // errLoginFailed is the one answer to a wrong username or password.
 var errLoginFailed = huma.Error401Unauthorized("invalid username or password")
 

@@ -112,7 +112,7 @@ func (s *Server) urlPolicy() URLPolicy {
 // and the API key's characters.
 func (s *Server) checkInstanceBody(ctx context.Context, b *instanceBody) error {
 	if err := s.urlPolicy().CheckURL(ctx, b.URL); err != nil {
-		return fieldError("body.url", "url "+err.Error(), b.URL)
+		return fieldError("body.url", "url "+err.Error(), nil)
 	}
 	if b.APIKey != "" && strings.ContainsFunc(b.APIKey, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return fieldError("body.api_key", "api_key must not contain spaces or control characters", nil)

@@ -66,7 +66,7 @@ func (s *Server) testSaved(ctx context.Context, in *idInput) (*testConnOutput, e
 		return nil, s.fail(ctx, err, fmt.Sprintf("instance %d", in.ID))
 	}
 	if err := s.urlPolicy().CheckURL(ctx, cred.URL); err != nil {
-		return nil, fieldError("body.url", "url "+err.Error(), cred.URL)
+		return nil, fieldError("body.url", "url "+err.Error(), nil)
 	}
 	return s.runTest(ctx, TestTarget{Kind: cred.Kind, URL: cred.URL, APIKey: cred.APIKey, VerifyTLS: cred.VerifyTLS,
 		Timeout: time.Duration(cred.TimeoutSeconds) * time.Second})
@@ -91,7 +91,7 @@ func (s *Server) runTest(ctx context.Context, t TestTarget) (*testConnOutput, er
 		case errors.Is(err, ErrTestTimeout):
 			return nil, huma.Error504GatewayTimeout(fmt.Sprintf("%s did not answer in %s", t.Kind.AppName(), t.Timeout))
 		case errors.Is(err, ErrTestUnreachable):
-			return nil, fieldError("body.url", "cannot reach the instance: "+msg, t.URL)
+			return nil, fieldError("body.url", "cannot reach the instance: "+msg, nil)
 		}
 		requestLogger(ctx, s.log).Warn("instance test failed", "kind", t.Kind, "error", msg)
 		return nil, huma.Error502BadGateway("the instance answered with an error: " + msg)

@@ -82,8 +82,10 @@ func New(deps Deps, cfg Config) (*Server, error) {
 
 func (s *Server) fiberConfig() fiber.Config {
 	fc := fiber.Config{
-		AppName:                 "searcharr",
-		BodyLimit:               s.cfg.BodyLimit,
+		AppName: "searcharr",
+		// huma refuses bodies over BodyLimit with a problem answer; Fiber's
+		// own limit, twice as high, drops the connection of anything larger.
+		BodyLimit:               2 * s.cfg.BodyLimit,
 		ReadTimeout:             s.cfg.RequestTimeout,
 		WriteTimeout:            s.cfg.RequestTimeout,
 		IdleTimeout:             2 * time.Minute,
@@ -112,6 +114,7 @@ const (
 func (s *Server) humaConfig() huma.Config {
 	hc := huma.DefaultConfig("Searcharr API", s.cfg.Version)
 	hc.CreateHooks = nil // no $schema links in response bodies
+	hc.Transformers = append(hc.Transformers, redactErrors)
 	hc.Info.Description = "Searches the Sonarr/Radarr backlog within indexer limits. " +
 		"Authenticate with a bearer access token (POST /api/auth/login), a personal API key in X-Api-Key, " +
 		"or the access cookie; cookie requests that change state must send X-Requested-With."
