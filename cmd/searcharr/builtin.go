@@ -1,0 +1,24 @@
+package main
+
+import (
+	"sort"
+
+	"github.com/vibequality/searcharr/plugins/missing"
+	"github.com/vibequality/searcharr/sdk"
+)
+
+// builtins are the strategies compiled into this binary. Each runs in its
+// own process ("searcharr plugin serve NAME"), isolated like a third-party
+// plugin.
+var builtins = map[string]func() sdk.Strategy{
+	"missing": missing.New,
+}
+
+func builtinNames() []string {
+	names := make([]string, 0, len(builtins))
+	for n := range builtins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/vibequality/searcharr/core/api"
+	"github.com/vibequality/searcharr/core/api/apiwire"
+	"github.com/vibequality/searcharr/core/auth"
+	"github.com/vibequality/searcharr/core/bus"
+	"github.com/vibequality/searcharr/core/config"
+	"github.com/vibequality/searcharr/core/dispatch"
+	"github.com/vibequality/searcharr/core/engine"
+)
+
+// serve wires every part and runs until ctx ends, then shuts down in order:
+// stop taking requests and triggers, let the dispatcher finish the command
+// it is sending, stop the plugins, close the database.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	cfg, err := config.Load(args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := cfg.NewLogger(stderr)
+
+	st, secretKey, err := openStore(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	events, err := bus.New(bus.Config{Dialect: st.Dialect(), DB: st.DB()}, log)
+	if err != nil {
+		return err
+	}
+
+	plugins, err := newPluginHost(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer plugins.Close()
+	if err := plugins.Start(ctx); err != nil {
+		return err
+	}
+
+	arrs := newClients(st, log)
+	var eng *engine.Engine
+	disp, err := dispatch.New(dispatch.Deps{
+		Store:     st,
+		Connector: arrs,
+		Publisher: events,
+		Runs:      runTrackerFunc(func(ctx context.Context, runID int64) error { return eng.CommandHandled(ctx, runID) }),
+		Logger:    log,
+	}, dispatch.Config{})
+	if err != nil {
+		return err
+	}
+	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Logger: log}, engine.Config{})
+	if err != nil {
+		return err
+	}
+	eng.Register(events)
+
+	signingKey, err := auth.SigningKey(secretKey)
+	if err != nil {
+		return err
+	}
+	server, err := api.New(apiwire.Deps(st, events, plugins, api.URLPolicy{}, log), api.Config{
+		SigningKey:     signingKey,
+		TrustedProxies: cfg.TrustedProxies,
+		BaseURL:        cfg.BaseURL,
+		Version:        Version,
+	})
+	if err != nil {
+		return err
+	}
+
+	busDone := make(chan error, 1)
+	go func() { busDone <- events.Run(context.WithoutCancel(ctx)) }()
+	select {
+	case <-events.Running():
+	case err := <-busDone:
+		return fmt.Errorf("event bus: %w", err)
+	}
+	if err := disp.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- server.Listen(cfg.Listen) }()
+	log.Info("searcharr started", "listen", cfg.Listen, "database", st.Dialect(), "version", Version,
+		"plugins", len(plugins.List()))
+
+	select {
+	case <-ctx.Done():
+	case err := <-httpDone:
+		if err != nil {
+			return fmt.Errorf("http: %w", err)
+		}
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	errs = append(errs, server.Shutdown(shutdownCtx))
+	// Closing the bus lets handlers in progress (a run being planned)
+	// finish and takes no further triggers.
+	errs = append(errs, events.Close())
+	errs = append(errs, disp.Stop(shutdownCtx))
+	if err := <-busDone; err != nil && !errors.Is(err, context.Canceled) {
+		errs = append(errs, err)
+	}
+	log.Info("stopped")
+	return errors.Join(errs...)
+}
+
+// runTrackerFunc adapts a function to dispatch.RunTracker.
+type runTrackerFunc func(ctx context.Context, runID int64) error
+
+func (f runTrackerFunc) CommandHandled(ctx context.Context, runID int64) error { return f(ctx, runID) }
