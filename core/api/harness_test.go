@@ -19,6 +19,7 @@ import (
 	"github.com/vibequality/searcharr/core/auth"
 	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/store"
+	"github.com/vibequality/searcharr/core/store/storetest"
 	"github.com/vibequality/searcharr/sdk"
 )
 
@@ -327,3 +328,23 @@ func (h *harness) createQueue(c cred, instanceID int64, name string) int64 {
 	h.must(http.StatusCreated, "POST", "/api/search-queues", queueBody(instanceID, name), c).json(h.t, &out)
 	return out.ID
 }
+
+// TestPanicIsAProblem: a handler that panics answers a 500 problem without
+// the panic's text, and the server keeps serving.
+func TestPanicIsAProblem(t *testing.T) {
+	st := storetest.Open(t, store.DialectSQLite)
+	h := newHarness(t, st, func(_ *api.Config, d *api.Deps) { d.Plugins = panickyCatalog{} })
+	alice := h.register("alice", cred{})
+	got := h.must(http.StatusInternalServerError, "GET", "/api/plugins", nil, bearer(alice.AccessToken))
+	if strings.Contains(string(got.Body), "boom") || !strings.Contains(got.Header.Get("Content-Type"), "problem+json") {
+		t.Fatalf("panic answer = %s", got)
+	}
+	h.must(http.StatusOK, "GET", "/api/auth/me", nil, bearer(alice.AccessToken))
+	if !strings.Contains(h.logs.String(), "boom") {
+		t.Fatal("panic not logged")
+	}
+}
+
+type panickyCatalog struct{ fakeCatalog }
+
+func (panickyCatalog) Plugins() []api.PluginInfo { panic("boom") }

@@ -70,8 +70,8 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	}
 
 	s.app = fiber.New(s.fiberConfig())
-	s.app.Use(recover.New())
 	s.app.Use(s.requestContext)
+	s.app.Use(recover.New())
 	s.app.Use(securityHeaders()...)
 	s.app.Use(s.authenticate)
 
