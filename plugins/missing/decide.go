@@ -1,6 +1,8 @@
 package missing
 
 import (
+	"time"
+
 	"github.com/vibequality/searcharr/sdk"
 )
 
@@ -13,6 +15,7 @@ const (
 	reasonNotAvailable = "not_available"
 	reasonQueued       = "queued"
 	reasonHasFile      = "has_file"
+	reasonCooldown     = "cooldown"
 )
 
 const day = "2006-01-02"
@@ -70,6 +73,9 @@ func (r *run) skip(it *sdk.Item) (reason string, ok bool) {
 	}
 	if r.queued[it.Key] {
 		return reasonQueued + ": in the download queue", false
+	}
+	if until, ok := r.resting[it.Key]; ok {
+		return reasonCooldown + ": searched recently, rests until " + until.Format(time.RFC3339), false
 	}
 	return "", true
 }

@@ -86,6 +86,9 @@ type run struct {
 	cutoff time.Time
 	queued map[sdk.ItemKey]bool
 	seen   map[sdk.ItemKey]bool
+	// resting holds the items of the current page that Searcharr searched
+	// recently and that rest until the time given.
+	resting map[sdk.ItemKey]time.Time
 
 	intents   []sdk.Intent
 	decisions []sdk.Decision
@@ -108,6 +111,9 @@ func (r *run) walk(ctx context.Context, lib sdk.Library) error {
 		if err != nil {
 			return fmt.Errorf("missing: read wanted page %d: %w", page, err)
 		}
+		if err := r.loadState(ctx, lib, res.Items); err != nil {
+			return err
+		}
 		for i := range res.Items {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -123,6 +129,30 @@ func (r *run) walk(ctx context.Context, lib sdk.Library) error {
 		}
 		if len(res.Items) == 0 || page*size >= res.TotalRecords {
 			break
+		}
+	}
+	return nil
+}
+
+// loadState reads Searcharr's search state of a page's items, so items
+// still resting from an earlier search are skipped here rather than spending
+// the budget only to be dropped by the host.
+func (r *run) loadState(ctx context.Context, lib sdk.Library, items []sdk.Item) error {
+	r.resting = make(map[sdk.ItemKey]time.Time)
+	if len(items) == 0 {
+		return nil
+	}
+	keys := make([]sdk.ItemKey, len(items))
+	for i := range items {
+		keys[i] = items[i].Key
+	}
+	states, err := lib.SearchState(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("missing: read search state: %w", err)
+	}
+	for _, st := range states {
+		if st.CooldownUntil != nil && st.CooldownUntil.After(r.now) {
+			r.resting[st.Key] = *st.CooldownUntil
 		}
 	}
 	return nil

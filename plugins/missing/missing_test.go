@@ -230,3 +230,43 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestItemsRestingFromAnEarlierSearchAreSkipped(t *testing.T) {
+	later := now.Add(6 * time.Hour)
+	earlier := now.Add(-time.Hour)
+	lib := sdktest.NewLibrary(sdktest.LibraryData{
+		Items: sonarrLibrary(),
+		Queue: []sdk.QueueRecord{{Item: sdk.EpisodeKey(8), SeriesID: 3, Status: "downloading"}},
+		States: []sdk.SearchState{
+			{Key: sdk.EpisodeKey(1), Searches: 1, CooldownUntil: &later},
+			{Key: sdk.EpisodeKey(2), Searches: 1, CooldownUntil: &earlier}, // rested enough
+		},
+	})
+	s := sdktest.Connect(t, missing.New())
+	p, err := s.Plan(context.Background(), sdk.PlanRequest{
+		Instance: sdk.Instance{ID: 1, Kind: sdk.Sonarr},
+		Budget:   sdk.Budget{MaxCost: 1},
+		Now:      now,
+		Library:  lib,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Episode 1 is the oldest but rests; the one search goes to episode 9
+	// or 2, never to 1.
+	if len(p.Intents) != 1 || p.Intents[0].Items[0] == sdk.EpisodeKey(1) {
+		t.Fatalf("intents = %+v, want one search that is not episode 1", p.Intents)
+	}
+	found := false
+	for _, d := range p.Decisions {
+		if d.Item == sdk.EpisodeKey(1) {
+			found = true
+			if d.Kept || !strings.HasPrefix(d.Reason, "cooldown:") {
+				t.Fatalf("episode 1 decision = %+v, want skipped for its cooldown", d)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no decision for the resting episode: %+v", p.Decisions)
+	}
+}
