@@ -34,7 +34,9 @@ func (p *planner) Plan(ctx context.Context, strategy string, req sdk.PlanRequest
 
 type libraries struct{}
 
-func (libraries) Library(ctx context.Context, inst domain.Instance) (sdk.Library, error) { return nil, nil }
+func (libraries) Library(ctx context.Context, inst domain.Instance) (sdk.Library, error) {
+	return nil, nil
+}
 
 type waker struct {
 	mu    sync.Mutex
