@@ -30,10 +30,10 @@ proto:
 
 examples:
 	mkdir -p $(PLUGINDIR)
-	$(GO) build -o $(PLUGINDIR)/ ./examples/...
+	$(GO) build -o $(PLUGINDIR)/ ./examples/fewest-searches
 
 demo: build examples
-	bash examples/demo/demo.sh
+	$(GO) run ./examples/demo --searcharr $(BIN)/searcharr --fakearr $(BIN)/fakearr --plugin-dir $(PLUGINDIR)
 
 lint:
 	$(GO) vet ./...
