@@ -64,7 +64,10 @@ type TriggerEvent struct {
 	Event  string    `json:"event,omitempty"`
 	Items  []ItemKey `json:"items,omitempty"`
 	DryRun bool      `json:"dry_run,omitempty"`
-	At     time.Time `json:"at"`
+	// OverrideCooldown lets a manual start search items still resting
+	// from an earlier search.
+	OverrideCooldown bool      `json:"override_cooldown,omitempty"`
+	At               time.Time `json:"at"`
 }
 
 // DispatchedEvent reports a command sent to an instance.
