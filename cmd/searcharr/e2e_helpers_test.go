@@ -83,7 +83,7 @@ func (p *proc) output() string {
 	return p.out.String()
 }
 
-func start(t *testing.T, name string, env []string, args ...string) *proc {
+func start(t testing.TB, name string, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(name, args...)}
 	p.cmd.Env = append(os.Environ(), env...)
@@ -167,7 +167,7 @@ func countInstances(args []string) int {
 	return n["--sonarr"] + n["--radarr"]
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -300,7 +300,7 @@ func addFault(t *testing.T, control string, fault map[string]any) {
 }
 
 // childPID finds the process of a built-in plugin started by parent.
-func childPID(t *testing.T, parent int, marker string) int {
+func childPID(t testing.TB, parent int, marker string) int {
 	t.Helper()
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
