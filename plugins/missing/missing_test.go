@@ -4,151 +4,84 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/vibequality/searcharr/plugins/internal/testlib"
 	"github.com/vibequality/searcharr/plugins/missing"
 	"github.com/vibequality/searcharr/sdk"
 	"github.com/vibequality/searcharr/sdk/sdktest"
 )
 
-var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+var (
+	now  = testlib.Now
+	eps  = testlib.Eps
+	movs = testlib.Movies
+)
 
-func ago(h int) *time.Time { return sdktest.At(now.Add(-time.Duration(h) * time.Hour)) }
-
-func sonarrLibrary() []sdk.Item {
-	unmonitored := sdktest.Episode(4, 1, 1, 4, ago(500))
-	unmonitored.Monitored = false
-	seriesOff := sdktest.Episode(5, 2, 1, 1, ago(400))
-	seriesOff.SeriesMonitored = false
-	return []sdk.Item{
-		sdktest.Episode(1, 1, 1, 1, ago(1000)),
-		sdktest.Episode(2, 1, 1, 2, ago(300)),
-		sdktest.Episode(3, 1, 1, 3, ago(10)),   // inside a 24h grace period
-		sdktest.Episode(6, 1, 1, 5, ago(-48)),  // airs in two days
-		sdktest.Episode(7, 1, 1, 6, nil),       // air date unknown
-		sdktest.Episode(8, 3, 2, 1, ago(2000)), // downloading
-		sdktest.Episode(9, 3, 2, 2, ago(100)),  // fine
-		unmonitored, seriesOff,
-	}
+func sonarr(states ...sdk.SearchState) *sdktest.Library {
+	return sdktest.NewLibrary(sdktest.LibraryData{Items: testlib.Sonarr(), Queue: testlib.SonarrQueue(), States: states})
 }
 
-func radarrLibrary() []sdk.Item {
-	announced := sdktest.Movie(13, nil)
-	announced.MovieStatus = "announced"
-	return []sdk.Item{
-		sdktest.Movie(11, ago(5000)),
-		sdktest.Movie(12, ago(2)), // available, inside a 24h grace period
-		announced,
-		sdktest.Movie(14, ago(900)),
-	}
-}
-
-func plan(t *testing.T, items []sdk.Item, kind sdk.InstanceKind, config string, budget sdk.Budget) (sdk.Plan, *sdktest.Library) {
-	t.Helper()
-	lib := sdktest.NewLibrary(sdktest.LibraryData{
-		Items: items,
-		Queue: []sdk.QueueRecord{{Item: sdk.EpisodeKey(8), SeriesID: 3, Status: "downloading"}},
-	})
-	s := sdktest.Connect(t, missing.New())
-	p, err := s.Plan(context.Background(), sdk.PlanRequest{
-		Instance: sdk.Instance{ID: 1, Kind: kind},
-		Config:   json.RawMessage(config),
-		Budget:   budget,
-		Now:      now,
-		Library:  lib,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, lib
-}
-
-func searched(p sdk.Plan) []sdk.ItemKey {
-	var out []sdk.ItemKey
-	for _, in := range p.Intents {
-		out = append(out, in.Items...)
-	}
-	return out
-}
-
-func reasons(p sdk.Plan) map[sdk.ItemKey]string {
-	out := make(map[sdk.ItemKey]string)
-	for _, d := range p.Decisions {
-		out[d.Item] = d.Reason
-	}
-	return out
-}
-
-func eps(ids ...int64) []sdk.ItemKey {
-	out := make([]sdk.ItemKey, len(ids))
-	for i, id := range ids {
-		out[i] = sdk.EpisodeKey(id)
-	}
-	return out
-}
-
-func TestPlanSonarr(t *testing.T) {
+func TestOrdersAndSkips(t *testing.T) {
 	tests := []struct {
-		name     string
-		config   string
-		budget   sdk.Budget
-		want     []sdk.ItemKey
-		skipped  map[int64]string // episode id -> reason code
-		sortKey  sdk.SortKey
-		desc     bool
-		unmonOpt bool
+		name   string
+		config string
+		want   []sdk.ItemKey
+		codes  map[sdk.ItemKey]string
+		query  sdk.WantedQuery // SortKey and Descending of the first wanted read
 	}{
 		{
-			name:    "defaults: oldest aired first, monitored, aired, not queued",
-			want:    eps(1, 2, 9, 3),
-			skipped: map[int64]string{8: "queued", 6: "future", 7: "future"},
-			sortKey: sdk.SortReleased,
+			name: "defaults: oldest aired first; unaired and downloading skipped, unmonitored not asked for",
+			want: eps(101, 102, 103, 104, 100, 201, 402, 202),
+			codes: map[sdk.ItemKey]string{
+				sdk.EpisodeKey(401): "queued", sdk.EpisodeKey(203): "future", sdk.EpisodeKey(204): "future",
+				sdk.EpisodeKey(101): "searched", sdk.EpisodeKey(100): "searched",
+			},
+			query: sdk.WantedQuery{SortKey: sdk.SortReleased},
 		},
 		{
-			name:    "newest aired first",
-			config:  `{"order":"newest_aired"}`,
-			want:    eps(3, 9, 2, 1),
-			sortKey: sdk.SortReleased, desc: true,
+			name:   "newest aired first",
+			config: `{"order":"newest_aired"}`,
+			want:   eps(202, 402, 201, 100, 104, 103, 102, 101),
+			query:  sdk.WantedQuery{SortKey: sdk.SortReleased, Descending: true},
 		},
 		{
-			name:    "grace period",
-			config:  `{"grace_hours":24}`,
-			want:    eps(1, 2, 9),
-			skipped: map[int64]string{3: "future"},
-			sortKey: sdk.SortReleased,
+			name:   "grace period",
+			config: `{"grace_hours":24}`,
+			want:   eps(101, 102, 103, 104, 100, 201, 402),
+			codes:  map[sdk.ItemKey]string{sdk.EpisodeKey(202): "future"},
+			query:  sdk.WantedQuery{SortKey: sdk.SortReleased},
 		},
 		{
-			name:     "include unmonitored",
-			config:   `{"include_unmonitored":true}`,
-			want:     eps(1, 4, 5, 2, 9, 3),
-			sortKey:  sdk.SortReleased,
-			unmonOpt: true,
+			name:   "include unmonitored",
+			config: `{"include_unmonitored":true}`,
+			want:   eps(101, 102, 103, 104, 100, 301, 201, 402, 403, 202),
+			query:  sdk.WantedQuery{SortKey: sdk.SortReleased, IncludeUnmonitored: true},
 		},
 		{
-			name:    "least recently searched asks the server",
-			config:  `{"order":"least_recently_searched"}`,
-			want:    eps(1, 2, 9, 3), // no last search times: by air date
-			sortKey: sdk.SortLastSearched,
-		},
-		{
-			name:    "stops at the intent budget",
-			budget:  sdk.Budget{MaxIntents: 2},
-			want:    eps(1, 2),
-			sortKey: sdk.SortReleased,
-		},
-		{
-			name:    "stops at the cost budget",
-			budget:  sdk.Budget{MaxCost: 3},
-			want:    eps(1, 2, 9),
-			sortKey: sdk.SortReleased,
+			name:   "recently added reads the whole list",
+			config: `{"order":"recently_added"}`,
+			// 402 and 201 were added last (see the test's library).
+			want:  eps(402, 201, 202, 100, 104, 103, 102, 101),
+			query: sdk.WantedQuery{SortKey: sdk.SortReleased, PageSize: 2000},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, lib := plan(t, sonarrLibrary(), sdk.Sonarr, tt.config, tt.budget)
-			if got := searched(p); !reflect.DeepEqual(got, tt.want) {
+			items := testlib.Sonarr()
+			for i := range items {
+				switch items[i].Key.ID {
+				case 402:
+					items[i].Added = testlib.Ago(1)
+				case 201:
+					items[i].Added = testlib.Ago(2)
+				}
+			}
+			lib := sdktest.NewLibrary(sdktest.LibraryData{Items: items, Queue: testlib.SonarrQueue()})
+			p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, tt.config, sdk.Budget{})
+			if got := testlib.Searched(p); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("searched %v, want %v", got, tt.want)
 			}
 			for _, in := range p.Intents {
@@ -156,49 +89,244 @@ func TestPlanSonarr(t *testing.T) {
 					t.Errorf("intent %+v: want one EpisodeSearch per episode", in)
 				}
 			}
-			rs := reasons(p)
-			for id, code := range tt.skipped {
-				if r := rs[sdk.EpisodeKey(id)]; !strings.HasPrefix(r, code+":") {
-					t.Errorf("episode %d: reason %q, want %s", id, r, code)
-				}
-			}
-			q := lib.Calls()[1].Args[0].(sdk.WantedQuery)
-			if q.SortKey != tt.sortKey || q.Descending != tt.desc || q.IncludeUnmonitored != tt.unmonOpt {
-				t.Errorf("wanted query %+v", q)
+			testlib.CheckCodes(t, p, tt.codes)
+			testlib.NoItemTwice(t, p)
+			q := firstWanted(t, lib)
+			if q.SortKey != tt.query.SortKey || q.Descending != tt.query.Descending || q.IncludeUnmonitored != tt.query.IncludeUnmonitored ||
+				(tt.query.PageSize != 0 && q.PageSize != tt.query.PageSize) {
+				t.Errorf("wanted query %+v, want %+v", q, tt.query)
 			}
 		})
 	}
 }
 
-func TestPlanRadarr(t *testing.T) {
-	p, _ := plan(t, radarrLibrary(), sdk.Radarr, `{"grace_hours":24}`, sdk.Budget{})
-	want := []sdk.ItemKey{sdk.MovieKey(11), sdk.MovieKey(14)}
-	if got := searched(p); !reflect.DeepEqual(got, want) {
-		t.Errorf("searched %v, want %v", got, want)
-	}
-	for _, in := range p.Intents {
-		if in.Command.Name != sdk.MoviesSearch || len(in.Command.MovieIDs) != 1 {
-			t.Errorf("intent %+v: want one MoviesSearch per movie", in)
+func firstWanted(t *testing.T, lib *sdktest.Library) sdk.WantedQuery {
+	t.Helper()
+	for _, c := range lib.Calls() {
+		if c.Method == "WantedMissing" {
+			return c.Args[0].(sdk.WantedQuery)
 		}
 	}
-	rs := reasons(p)
-	if r := rs[sdk.MovieKey(13)]; !strings.HasPrefix(r, "not_available:") {
-		t.Errorf("announced movie: %q", r)
+	t.Fatal("no WantedMissing call")
+	return sdk.WantedQuery{}
+}
+
+func TestLeastRecentlySearchedCountsSearcharrsOwnRecord(t *testing.T) {
+	items := testlib.Sonarr()
+	for i := range items {
+		switch items[i].Key.ID {
+		case 101:
+			items[i].LastSearchTime = testlib.Ago(5)
+		case 102:
+			items[i].LastSearchTime = testlib.Ago(50)
+		}
 	}
-	if r := rs[sdk.MovieKey(12)]; !strings.HasPrefix(r, "future:") {
-		t.Errorf("movie in grace period: %q", r)
+	lib := sdktest.NewLibrary(sdktest.LibraryData{
+		Items: items, Queue: testlib.SonarrQueue(),
+		// The arr has no record of 103's search; Searcharr does.
+		States: []sdk.SearchState{{Key: sdk.EpisodeKey(103), LastSearched: testlib.Ago(1), Searches: 1}},
+	})
+	p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{"order":"least_recently_searched"}`, sdk.Budget{})
+	want := eps(104, 100, 201, 402, 202, 102, 101, 103)
+	if got := testlib.Searched(p); !reflect.DeepEqual(got, want) {
+		t.Errorf("searched %v, want %v", got, want)
+	}
+	if q := firstWanted(t, lib); q.SortKey != sdk.SortLastSearched || q.Descending {
+		t.Errorf("wanted query %+v, want ascending by last search", q)
 	}
 }
 
-func TestPlanReadsOnlyThePagesItNeeds(t *testing.T) {
-	items := sdktest.Backlog(sdk.Sonarr, 1000, now)
-	_, lib := plan(t, items, sdk.Sonarr, `{"page_size":50}`, sdk.Budget{MaxIntents: 20})
-	if n := lib.Count("WantedMissing"); n != 1 {
-		t.Errorf("read %d wanted pages for a budget of 20, want 1", n)
+func TestRandomIsSeededAndReproducible(t *testing.T) {
+	items := sdktest.Backlog(sdk.Sonarr, 200, now)
+	plan := func(config string, at time.Time) []sdk.ItemKey {
+		lib := sdktest.NewLibrary(sdktest.LibraryData{Items: items})
+		p, err := testlib.PlanAt(t, missing.New(), lib, sdk.Sonarr, config, sdk.Budget{MaxCost: 20}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := lib.Count("WantedMissing"); n != 1 {
+			t.Errorf("random read %d pages of 2000, want the whole list in 1", n)
+		}
+		return testlib.Searched(p)
 	}
-	_, lib = plan(t, items, sdk.Sonarr, `{"page_size":50,"max_pages":3}`, sdk.Budget{})
-	if n := lib.Count("WantedMissing"); n != 3 {
-		t.Errorf("read %d wanted pages with max_pages 3", n)
+	first := plan(`{"order":"random"}`, now)
+	if len(first) != 20 {
+		t.Fatalf("searched %d, want 20", len(first))
+	}
+	if again := plan(`{"order":"random"}`, now); !reflect.DeepEqual(first, again) {
+		t.Errorf("same day and seed gave %v then %v", first, again)
+	}
+	if next := plan(`{"order":"random"}`, now.Add(24*time.Hour)); reflect.DeepEqual(first, next) {
+		t.Error("the next day gave the same order")
+	}
+	if seeded := plan(`{"order":"random","seed":42}`, now); reflect.DeepEqual(first, seeded) {
+		t.Error("a configured seed gave the default order")
+	}
+	if seeded, again := plan(`{"order":"random","seed":42}`, now), plan(`{"order":"random","seed":42}`, now); !reflect.DeepEqual(seeded, again) {
+		t.Error("a configured seed is not reproducible")
+	}
+	sorted := slices.Clone(first)
+	slices.SortFunc(sorted, func(a, b sdk.ItemKey) int { return int(a.ID - b.ID) })
+	if reflect.DeepEqual(first, sorted) {
+		t.Error("random order is sorted")
+	}
+}
+
+func TestGrouping(t *testing.T) {
+	season := func(series int64, n int) sdk.Command { return sdk.SearchSeason(series, n) }
+	tests := []struct {
+		name   string
+		config string
+		budget sdk.Budget
+		want   []sdk.Command
+		codes  map[sdk.ItemKey]string
+	}{
+		{
+			name:   "season: season packs where enough is missing, episodes elsewhere, specials alone",
+			config: `{"grouping":"season"}`,
+			want: []sdk.Command{
+				season(1, 1), sdk.SearchEpisodes(100), season(1, 2), sdk.SearchEpisodes(402),
+			},
+		},
+		{
+			name:   "season: a higher episode threshold and percentage leaves S01 to episodes",
+			config: `{"grouping":"season","season_min_episodes":5,"season_min_percent":80}`,
+			want: []sdk.Command{
+				sdk.SearchEpisodes(101), sdk.SearchEpisodes(102), sdk.SearchEpisodes(103), sdk.SearchEpisodes(104),
+				sdk.SearchEpisodes(100), season(1, 2), sdk.SearchEpisodes(402),
+			},
+		},
+		{
+			name:   "season: the grace period shrinks S02 below two episodes",
+			config: `{"grouping":"season","grace_hours":24}`,
+			want:   []sdk.Command{season(1, 1), sdk.SearchEpisodes(100), sdk.SearchEpisodes(201), sdk.SearchEpisodes(402)},
+		},
+		{
+			name:   "series: every season of Alpha qualifies; Gamma falls back to episodes",
+			config: `{"grouping":"series"}`,
+			want:   []sdk.Command{{Name: sdk.SeriesSearch, SeriesID: 1}, sdk.SearchEpisodes(402)},
+		},
+		{
+			name:   "series: S02 does not qualify, so Alpha falls back to season packs",
+			config: `{"grouping":"series","grace_hours":24}`,
+			want:   []sdk.Command{season(1, 1), sdk.SearchEpisodes(100), sdk.SearchEpisodes(201), sdk.SearchEpisodes(402)},
+		},
+		{
+			name:   "season: a season search costs one indexer search",
+			config: `{"grouping":"season"}`,
+			budget: sdk.Budget{MaxCost: 2},
+			want:   []sdk.Command{season(1, 1), sdk.SearchEpisodes(100)},
+			codes: map[sdk.ItemKey]string{
+				sdk.EpisodeKey(201): "over_budget", sdk.EpisodeKey(402): "over_budget",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testlib.Plan(t, missing.New(), sonarr(), sdk.Sonarr, tt.config, tt.budget)
+			if got := testlib.Commands(p); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("commands %+v\nwant     %+v", got, tt.want)
+			}
+			testlib.NoItemTwice(t, p)
+			testlib.CheckCodes(t, p, tt.codes)
+			for _, in := range p.Intents {
+				if in.Command.Name == sdk.SeasonSearch {
+					for _, k := range in.Items {
+						if r := testlib.Reasons(p)[k]; !hasPrefix(r, "searched: in season pack S0") {
+							t.Errorf("%s in a season search: reason %q", k, r)
+						}
+					}
+				}
+			}
+		})
+	}
+	// Season S01 of Alpha covers exactly its four missing episodes.
+	p := testlib.Plan(t, missing.New(), sonarr(), sdk.Sonarr, `{"grouping":"season"}`, sdk.Budget{})
+	if got := p.Intents[0].Items; !reflect.DeepEqual(got, eps(101, 102, 103, 104)) {
+		t.Errorf("S01 pack covers %v", got)
+	}
+	if got := p.Intents[2].Items; !reflect.DeepEqual(got, eps(201, 202)) {
+		t.Errorf("S02 pack covers %v", got)
+	}
+	p = testlib.Plan(t, missing.New(), sonarr(), sdk.Sonarr, `{"grouping":"series"}`, sdk.Budget{})
+	if got := p.Intents[0].Items; !reflect.DeepEqual(got, eps(101, 100, 102, 103, 104, 201, 202)) {
+		t.Errorf("series search covers %v", got)
+	}
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+func TestSeasonPackSkipsRestingDownloadingAndGrabbedEpisodes(t *testing.T) {
+	later := now.Add(6 * time.Hour)
+	lib := sonarr(
+		sdk.SearchState{Key: sdk.EpisodeKey(102), Searches: 1, CooldownUntil: &later},
+		sdk.SearchState{Key: sdk.EpisodeKey(103), Searches: 1, LastSearched: testlib.Ago(20), LastGrab: testlib.Ago(19)},
+	)
+	p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{"grouping":"season","season_min_percent":100}`, sdk.Budget{})
+	// 101 and 104 remain of S01: two of six, below three and 100%.
+	want := []sdk.Command{sdk.SearchEpisodes(101), sdk.SearchEpisodes(104), sdk.SearchEpisodes(100), sdk.SearchSeason(1, 2), sdk.SearchEpisodes(402)}
+	if got := testlib.Commands(p); !reflect.DeepEqual(got, want) {
+		t.Errorf("commands %+v\nwant     %+v", got, want)
+	}
+	testlib.CheckCodes(t, p, map[sdk.ItemKey]string{sdk.EpisodeKey(102): "cooldown", sdk.EpisodeKey(103): "grabbed"})
+}
+
+func TestRadarrAvailability(t *testing.T) {
+	tests := []struct {
+		config string
+		want   []sdk.ItemKey
+		codes  map[sdk.ItemKey]string
+	}{
+		{
+			config: `{}`,
+			want:   movs(11, 12),
+			codes: map[sdk.ItemKey]string{
+				sdk.MovieKey(13): "not_available", sdk.MovieKey(14): "not_available", sdk.MovieKey(16): "not_available",
+			},
+		},
+		{config: `{"grace_hours":24}`, want: movs(11), codes: map[sdk.ItemKey]string{sdk.MovieKey(12): "future"}},
+		{config: `{"include_unavailable":true}`, want: movs(13, 16, 11, 12, 14)},
+		{config: `{"include_unmonitored":true}`, want: movs(11, 15, 12)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.config, func(t *testing.T) {
+			lib := sdktest.NewLibrary(sdktest.LibraryData{Items: testlib.Radarr()})
+			p := testlib.Plan(t, missing.New(), lib, sdk.Radarr, tt.config, sdk.Budget{})
+			if got := testlib.Searched(p); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("searched %v, want %v", got, tt.want)
+			}
+			for _, in := range p.Intents {
+				if in.Command.Name != sdk.MoviesSearch {
+					t.Errorf("intent %+v: want MoviesSearch", in)
+				}
+			}
+			testlib.CheckCodes(t, p, tt.codes)
+		})
+	}
+}
+
+func TestReadsOnlyThePagesItNeeds(t *testing.T) {
+	items := sdktest.Backlog(sdk.Sonarr, 1000, now)
+	tests := []struct {
+		config string
+		budget sdk.Budget
+		pages  int
+	}{
+		{`{"page_size":50}`, sdk.Budget{MaxCost: 20}, 1},
+		{`{"page_size":50,"order":"newest_aired"}`, sdk.Budget{MaxIntents: 20}, 1},
+		{`{"page_size":50,"order":"least_recently_searched"}`, sdk.Budget{MaxCost: 120}, 3},
+		{`{"page_size":50,"max_pages":3}`, sdk.Budget{}, 3},
+		{`{"order":"random"}`, sdk.Budget{MaxCost: 20}, 1}, // the whole list, in one page of 2000
+	}
+	for _, tt := range tests {
+		lib := sdktest.NewLibrary(sdktest.LibraryData{Items: items})
+		p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, tt.config, tt.budget)
+		if n := lib.Count("WantedMissing"); n != tt.pages {
+			t.Errorf("%s budget %+v: read %d wanted pages, want %d", tt.config, tt.budget, n, tt.pages)
+		}
+		if tt.budget.MaxCost > 0 && len(p.Intents) != tt.budget.MaxCost {
+			t.Errorf("%s: %d intents, want %d", tt.config, len(p.Intents), tt.budget.MaxCost)
+		}
 	}
 }
 
@@ -209,10 +337,12 @@ func TestValidate(t *testing.T) {
 	}{
 		{``, nil},
 		{`null`, nil},
-		{`{"order":"least_recently_searched","page_size":2000,"grace_hours":0,"max_pages":1}`, nil},
+		{`{"order":"random","seed":7,"grouping":"series","season_min_episodes":2,"season_min_percent":100}`, nil},
 		{`"x"`, []string{""}},
-		{`{"order":"random","page_size":-1,"colour":"blue"}`, []string{"colour", "order", "page_size"}},
+		{`{"order":"alphabetical","page_size":-1,"colour":"blue"}`, []string{"colour", "order", "page_size"}},
 		{`{"grace_hours":1.5}`, []string{"grace_hours"}},
+		{`{"grouping":"show","season_min_episodes":1,"season_min_percent":0}`, []string{"grouping", "season_min_episodes", "season_min_percent"}},
+		{`{"seed":"x","include_unavailable":1}`, []string{"include_unavailable", "seed"}},
 	}
 	s := sdktest.Connect(t, missing.New())
 	for _, tt := range tests {
@@ -228,45 +358,5 @@ func TestValidate(t *testing.T) {
 		if !reflect.DeepEqual(paths, tt.paths) {
 			t.Errorf("Validate(%s) paths %q, want %q", tt.config, paths, tt.paths)
 		}
-	}
-}
-
-func TestItemsRestingFromAnEarlierSearchAreSkipped(t *testing.T) {
-	later := now.Add(6 * time.Hour)
-	earlier := now.Add(-time.Hour)
-	lib := sdktest.NewLibrary(sdktest.LibraryData{
-		Items: sonarrLibrary(),
-		Queue: []sdk.QueueRecord{{Item: sdk.EpisodeKey(8), SeriesID: 3, Status: "downloading"}},
-		States: []sdk.SearchState{
-			{Key: sdk.EpisodeKey(1), Searches: 1, CooldownUntil: &later},
-			{Key: sdk.EpisodeKey(2), Searches: 1, CooldownUntil: &earlier}, // rested enough
-		},
-	})
-	s := sdktest.Connect(t, missing.New())
-	p, err := s.Plan(context.Background(), sdk.PlanRequest{
-		Instance: sdk.Instance{ID: 1, Kind: sdk.Sonarr},
-		Budget:   sdk.Budget{MaxCost: 1},
-		Now:      now,
-		Library:  lib,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Episode 1 is the oldest but rests; the one search goes to episode 9
-	// or 2, never to 1.
-	if len(p.Intents) != 1 || p.Intents[0].Items[0] == sdk.EpisodeKey(1) {
-		t.Fatalf("intents = %+v, want one search that is not episode 1", p.Intents)
-	}
-	found := false
-	for _, d := range p.Decisions {
-		if d.Item == sdk.EpisodeKey(1) {
-			found = true
-			if d.Kept || !strings.HasPrefix(d.Reason, "cooldown:") {
-				t.Fatalf("episode 1 decision = %+v, want skipped for its cooldown", d)
-			}
-		}
-	}
-	if !found {
-		t.Fatalf("no decision for the resting episode: %+v", p.Decisions)
 	}
 }

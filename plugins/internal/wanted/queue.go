@@ -1,4 +1,4 @@
-package missing
+package wanted
 
 import (
 	"context"
@@ -18,7 +18,7 @@ func loadQueue(ctx context.Context, lib sdk.Library) (map[sdk.ItemKey]bool, erro
 	for page := 1; page <= queueMaxPages; page++ {
 		res, err := lib.Queue(ctx, page, queuePageSize)
 		if err != nil {
-			return nil, fmt.Errorf("missing: read queue page %d: %w", page, err)
+			return nil, fmt.Errorf("read queue page %d: %w", page, err)
 		}
 		for _, rec := range res.Records {
 			queued[rec.Item] = true
