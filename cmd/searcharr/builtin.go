@@ -3,6 +3,7 @@ package main
 import (
 	"sort"
 
+	"github.com/vibequality/searcharr/plugins/cutoff"
 	"github.com/vibequality/searcharr/plugins/missing"
 	"github.com/vibequality/searcharr/sdk"
 )
@@ -12,6 +13,7 @@ import (
 // plugin.
 var builtins = map[string]func() sdk.Strategy{
 	"missing": missing.New,
+	"cutoff":  cutoff.New,
 }
 
 func builtinNames() []string {

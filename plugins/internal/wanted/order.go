@@ -53,10 +53,19 @@ func (o Order) Query() (sdk.SortKey, bool) {
 	return sdk.SortReleased, false
 }
 
-// Sort puts a whole list in the order: the most recently added first
-// (unknown last, then newest aired), or shuffled by seed.
+// Sort puts a whole list in the order, as the server would for the
+// server-sorted orders (unknown dates first, ties by id); the most recently
+// added first (unknown last, then newest aired); or shuffled by seed.
 func (o Order) Sort(items []sdk.Item, seed uint64) {
 	switch o {
+	case OldestAired:
+		slices.SortStableFunc(items, byReleased)
+	case NewestAired:
+		slices.SortStableFunc(items, func(a, b sdk.Item) int { return byReleased(b, a) })
+	case LeastRecentlySearched:
+		slices.SortStableFunc(items, func(a, b sdk.Item) int {
+			return cmp.Or(-laterFirst(a.LastSearchTime, b.LastSearchTime), byReleased(a, b))
+		})
 	case RecentlyAdded:
 		slices.SortStableFunc(items, func(a, b sdk.Item) int {
 			return cmp.Or(laterFirst(a.Added, b.Added), laterFirst(a.Released(), b.Released()))
@@ -65,6 +74,10 @@ func (o Order) Sort(items []sdk.Item, seed uint64) {
 		r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 		r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
 	}
+}
+
+func byReleased(a, b sdk.Item) int {
+	return cmp.Or(-laterFirst(a.Released(), b.Released()), cmp.Compare(a.Key.ID, b.Key.ID))
 }
 
 // laterFirst orders later times first and unknown times last.

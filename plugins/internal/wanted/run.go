@@ -30,6 +30,8 @@ type Run struct {
 	cutoff time.Time // the latest release an item may have to be searched
 	want   Want
 	label  string
+	// note, when set, adds to an item's description in reasons.
+	note func(it *sdk.Item) string
 
 	queued  map[sdk.ItemKey]bool
 	states  map[sdk.ItemKey]sdk.SearchState
@@ -201,17 +203,27 @@ func (r *Run) emit(in sdk.Intent, reason string) {
 	}
 }
 
+// Annotate sets a function whose non-empty result is added to items'
+// descriptions in reasons, such as "custom format score 10 < 50".
+func (r *Run) Annotate(note func(it *sdk.Item) string) { r.note = note }
+
 // Describe is an item's default detail, such as "missing, aired
 // 2019-04-02".
 func (r *Run) Describe(it *sdk.Item) string {
+	label := r.label
+	if r.note != nil {
+		if n := r.note(it); n != "" {
+			label += " (" + n + ")"
+		}
+	}
 	rel := it.Released()
 	switch {
 	case rel == nil:
-		return r.label + ", release date unknown"
+		return label + ", release date unknown"
 	case it.Key.Type == sdk.Movie:
-		return r.label + ", released " + rel.Format(Day)
+		return label + ", released " + rel.Format(Day)
 	}
-	return r.label + ", aired " + rel.Format(Day)
+	return label + ", aired " + rel.Format(Day)
 }
 
 // Plan is the run's answer: intents best first, scored by rank, and every

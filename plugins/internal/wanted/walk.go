@@ -20,7 +20,7 @@ func (r *Run) Walk(ctx context.Context, name string, list List) error {
 		if err != nil {
 			return err
 		}
-		r.opts.Order.Sort(items, Seed(r.opts.Seed, r.req.Instance, r.now))
+		r.Sort(items)
 		return r.ConsiderAll(ctx, items)
 	}
 	sortKey, desc := r.opts.Order.Query()
@@ -114,4 +114,9 @@ func ReadAll(ctx context.Context, name string, list List, opts Options) ([]sdk.I
 		}
 	}
 	return out, nil
+}
+
+// Sort puts items in the run's order (see Order.Sort), with the run's seed.
+func (r *Run) Sort(items []sdk.Item) {
+	r.opts.Order.Sort(items, Seed(r.opts.Seed, r.req.Instance, r.now))
 }
