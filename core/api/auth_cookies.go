@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,9 +17,9 @@ const refreshCookiePath = "/api/auth"
 func (s *Server) sessionCookies(ctx context.Context, access, refresh string, accessExp, refreshExp time.Time) []http.Cookie {
 	secure := s.cfg.SecureCookies || requestIsTLS(ctx)
 	return []http.Cookie{
-		{Name: cookieAccess, Value: access, Path: "/", Expires: accessExp, MaxAge: int(time.Until(accessExp).Seconds()),
+		{Name: cookieAccess, Value: access, Path: s.cookiePath("/"), Expires: accessExp, MaxAge: int(time.Until(accessExp).Seconds()),
 			HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode},
-		{Name: cookieRefresh, Value: refresh, Path: refreshCookiePath, Expires: refreshExp, MaxAge: int(time.Until(refreshExp).Seconds()),
+		{Name: cookieRefresh, Value: refresh, Path: s.cookiePath(refreshCookiePath), Expires: refreshExp, MaxAge: int(time.Until(refreshExp).Seconds()),
 			HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode},
 	}
 }
@@ -27,8 +28,8 @@ func (s *Server) sessionCookies(ctx context.Context, access, refresh string, acc
 func (s *Server) clearedCookies(ctx context.Context) []http.Cookie {
 	secure := s.cfg.SecureCookies || requestIsTLS(ctx)
 	return []http.Cookie{
-		{Name: cookieAccess, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode},
-		{Name: cookieRefresh, Value: "", Path: refreshCookiePath, MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode},
+		{Name: cookieAccess, Value: "", Path: s.cookiePath("/"), MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode},
+		{Name: cookieRefresh, Value: "", Path: s.cookiePath(refreshCookiePath), MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode},
 	}
 }
 
@@ -55,4 +56,12 @@ func writeCookies(c *fiber.Ctx, cookies []http.Cookie) {
 			SessionOnly: ck.MaxAge == 0 && ck.Expires.IsZero(),
 		})
 	}
+}
+
+// cookiePath puts a cookie path under the base URL's path.
+func (s *Server) cookiePath(p string) string {
+	if s.prefix == "" {
+		return p
+	}
+	return strings.TrimSuffix(s.prefix+p, "/")
 }

@@ -42,6 +42,51 @@ type Runs interface {
 	List(ctx context.Context, f domain.RunFilter) ([]domain.Run, error)
 	Count(ctx context.Context, f domain.RunFilter) (int, error)
 	Finish(ctx context.Context, id int64, status domain.RunStatus, errMsg string) error
+	// Stats summarises the runs f selects, without dry runs.
+	Stats(ctx context.Context, f domain.RunFilter) (domain.HistoryStats, error)
+	// DeleteOwnedBefore removes the finished runs of ownerID's instances
+	// created before t; DeleteBefore those of every user.
+	DeleteOwnedBefore(ctx context.Context, ownerID int64, t time.Time) (int64, error)
+	DeleteBefore(ctx context.Context, t time.Time) (int64, error)
+}
+
+// Exclusions stores what users keep out of every search.
+// *store.Exclusions implements it.
+type Exclusions interface {
+	Create(ctx context.Context, e domain.Exclusion) (domain.Exclusion, error)
+	Get(ctx context.Context, id int64) (domain.Exclusion, error)
+	ListByOwner(ctx context.Context, ownerID int64) ([]domain.Exclusion, error)
+	Update(ctx context.Context, e domain.Exclusion) (domain.Exclusion, error)
+	Delete(ctx context.Context, id int64) error
+}
+
+// WebhookEndpoints stores the webhook endpoint of each instance.
+// *store.Instances implements it.
+type WebhookEndpoints interface {
+	WebhookEndpoint(ctx context.Context, instanceID int64) (domain.WebhookEndpoint, error)
+	// InitWebhookEndpoint stores ep unless one exists and returns the one
+	// in force.
+	InitWebhookEndpoint(ctx context.Context, ep domain.WebhookEndpoint) (domain.WebhookEndpoint, error)
+	SetWebhookEndpoint(ctx context.Context, ep domain.WebhookEndpoint) error
+}
+
+// PreviewOptions tune a dry run.
+type PreviewOptions struct {
+	// OverrideCooldown plans as if no item were cooling down.
+	OverrideCooldown bool
+}
+
+// Previewer plans a queue's run without sending anything: the run is
+// recorded with DryRun set, and every item gets its decision and reason.
+// The engine implements it (through apiwire).
+type Previewer interface {
+	Preview(ctx context.Context, queueID int64, opts PreviewOptions) (domain.Run, []domain.RunItem, error)
+}
+
+// SchedulerStatus reports the scheduler's state for GET /health.
+type SchedulerStatus interface {
+	Running() bool
+	JobsCount() int
 }
 
 // RunItems reads the per-item decisions of runs. *store.RunItems
@@ -185,8 +230,8 @@ type BusStatus interface {
 	IsRunning() bool
 }
 
-// Deps are the API's collaborators. Every field is required except Logger
-// and Now.
+// Deps are the API's collaborators. Every field is required except
+// Previewer, Scheduler, Logger and Now.
 type Deps struct {
 	Instances     Instances
 	Queues        Queues
@@ -200,6 +245,12 @@ type Deps struct {
 	Tester        InstanceTester
 	Database      Pinger
 	Bus           BusStatus
+	Exclusions    Exclusions
+	Webhooks      WebhookEndpoints
+	// Previewer runs dry runs; nil answers 503 to previews.
+	Previewer Previewer
+	// Scheduler is shown in GET /health; nil leaves it out.
+	Scheduler SchedulerStatus
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -225,6 +276,8 @@ func (d Deps) validate() error {
 	check("Tester", d.Tester != nil)
 	check("Database", d.Database != nil)
 	check("Bus", d.Bus != nil)
+	check("Exclusions", d.Exclusions != nil)
+	check("Webhooks", d.Webhooks != nil)
 	if len(missing) > 0 {
 		return errors.New("api: missing dependencies: " + strings.Join(missing, ", "))
 	}

@@ -67,6 +67,54 @@ func (p *fakePublisher) published() []domain.TriggerEvent {
 	return append([]domain.TriggerEvent(nil), p.events...)
 }
 
+// fakePreviewer records a dry run in the store, like the engine, and
+// answers one kept and one dropped item.
+type fakePreviewer struct {
+	st    *store.Store
+	mu    sync.Mutex
+	calls []api.PreviewOptions
+}
+
+func (p *fakePreviewer) Preview(ctx context.Context, queueID int64, opts api.PreviewOptions) (domain.Run, []domain.RunItem, error) {
+	p.mu.Lock()
+	p.calls = append(p.calls, opts)
+	p.mu.Unlock()
+	q, err := p.st.Queues().Get(ctx, queueID)
+	if err != nil {
+		return domain.Run{}, nil, err
+	}
+	items := []domain.RunItem{
+		{Key: domain.ItemKey{Type: domain.ItemEpisode, ID: 11}, Title: "S01E01", Decision: domain.DecisionKept,
+			ReasonCode: domain.ReasonSearched, Reason: "missing since 2024-01-01", Score: 2, Command: domain.CmdEpisodeSearch},
+		{Key: domain.ItemKey{Type: domain.ItemEpisode, ID: 12}, Title: "S01E02", Decision: domain.DecisionDropped,
+			ReasonCode: domain.ReasonCooldown, Reason: "cooling down until 2030-01-01T00:00:00Z"},
+	}
+	if opts.OverrideCooldown {
+		items[1].Decision, items[1].ReasonCode, items[1].Reason, items[1].Command = domain.DecisionKept, domain.ReasonSearched, "missing", domain.CmdEpisodeSearch
+	}
+	run, err := p.st.Runs().Create(ctx, domain.Run{QueueID: q.ID, QueueName: q.Name, InstanceID: q.InstanceID,
+		Strategy: q.Strategy, Trigger: domain.TriggerAPI, DryRun: true, Status: domain.RunRunning})
+	if err != nil {
+		return domain.Run{}, nil, err
+	}
+	if err := p.st.RunItems().Insert(ctx, run.ID, items); err != nil {
+		return domain.Run{}, nil, err
+	}
+	if err := p.st.Runs().Finish(ctx, run.ID, domain.RunSucceeded, ""); err != nil {
+		return domain.Run{}, nil, err
+	}
+	run, err = p.st.Runs().Get(ctx, run.ID)
+	return run, items, err
+}
+
+type fakeScheduler struct {
+	running bool
+	jobs    int
+}
+
+func (s fakeScheduler) Running() bool  { return s.running }
+func (s fakeScheduler) JobsCount() int { return s.jobs }
+
 type fakeBus struct{ running bool }
 
 func (b fakeBus) IsRunning() bool { return b.running }
@@ -132,8 +180,9 @@ type harness struct {
 	base  string
 	pub   *fakePublisher
 	logs  *syncBuffer
-	clock *clock
-	http  *http.Client
+	clock   *clock
+	http    *http.Client
+	preview *fakePreviewer
 }
 
 type harnessOption func(*api.Config, *api.Deps)
@@ -149,6 +198,9 @@ func newHarness(t *testing.T, st *store.Store, opts ...harnessOption) *harness {
 	deps.Tester = apiwire.Tester(api.URLPolicy{}, nil)
 	deps.Logger = slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	deps.Now = h.clock.Now
+	h.preview = &fakePreviewer{st: st}
+	deps.Previewer = h.preview
+	deps.Scheduler = fakeScheduler{running: true, jobs: 3}
 	cfg := api.Config{
 		SigningKey: []byte(strings.Repeat("s", 32)),
 		Argon2:     auth.Argon2Params{Memory: 1024, Iterations: 1},

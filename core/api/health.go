@@ -19,7 +19,15 @@ type healthBody struct {
 		Count   int `json:"count"`
 		Running int `json:"running"`
 	} `json:"plugins"`
-	Time time.Time `json:"time"`
+	Scheduler *schedulerHealth `json:"scheduler,omitempty" doc:"Absent when this server runs no scheduler"`
+	Time      time.Time        `json:"time"`
+}
+
+// schedulerHealth is the scheduler's state, as the seed's /health shows
+// it. A paused scheduler is not unhealthy: it is the operator's choice.
+type schedulerHealth struct {
+	Running   bool `json:"running"`
+	JobsCount int  `json:"jobs_count"`
 }
 
 type healthOutput struct {
@@ -38,7 +46,7 @@ type readyOutput struct {
 const healthTimeout = 3 * time.Second
 
 func (s *Server) healthRoutes() {
-	op := operation(http.MethodGet, "/health", "health", "health", "Health of the database, the event bus and the plugins (public)", 0)
+	op := operation(http.MethodGet, "/health", "health", "health", "Health of the database, the event bus, the plugins and the scheduler (public)", 0)
 	op.Errors = []int{http.StatusServiceUnavailable}
 	handle(s, op, s.health)
 	op = operation(http.MethodGet, "/ready", "ready", "health", "Whether the server can take requests (public)", 0)
@@ -64,6 +72,9 @@ func (s *Server) check(ctx context.Context) healthBody {
 	if !s.deps.Bus.IsRunning() {
 		b.Bus = componentStatus{Status: "down", Error: "event bus not running"}
 		b.Status = "unhealthy"
+	}
+	if sc := s.deps.Scheduler; sc != nil {
+		b.Scheduler = &schedulerHealth{Running: sc.Running(), JobsCount: sc.JobsCount()}
 	}
 	for _, p := range s.deps.Plugins.Plugins() {
 		b.Plugins.Count++

@@ -72,12 +72,18 @@ type runItemsInput struct {
 }
 
 type runItemOut struct {
-	ItemKey  string  `json:"item_key" example:"episode:123"`
-	Title    string  `json:"title"`
-	Decision string  `json:"decision" enum:"kept,dropped"`
-	Reason   string  `json:"reason"`
-	Score    float64 `json:"score"`
-	Command  string  `json:"command,omitempty"`
+	ItemKey    string  `json:"item_key" example:"episode:123"`
+	Title      string  `json:"title"`
+	Decision   string  `json:"decision" enum:"kept,dropped"`
+	ReasonCode string  `json:"reason_code" example:"cooldown" doc:"searched, cooldown, excluded, queued, grabbed, unmonitored, not_available, future, filtered, over_budget, duplicate or has_file"`
+	Reason     string  `json:"reason"`
+	Score      float64 `json:"score"`
+	Command    string  `json:"command,omitempty"`
+}
+
+func toRunItemOut(it domain.RunItem) runItemOut {
+	return runItemOut{ItemKey: it.Key.String(), Title: it.Title, Decision: string(it.Decision),
+		ReasonCode: string(it.ReasonCode), Reason: it.Reason, Score: it.Score, Command: string(it.Command)}
 }
 
 type runItemsOutput struct {
@@ -92,6 +98,7 @@ func (s *Server) historyRoutes() {
 		"Runs of the user's queues, newest first, with filters", 0), s.listHistory)
 	handle(s, operation(http.MethodGet, "/api/search-history/{id}/items", "search-history-items", "search-history",
 		"The per-item decisions of one run, with their reasons", 0), s.runItems)
+	s.historyViewRoutes()
 }
 
 // parseDate reads a date (2006-01-02, midnight UTC) or an RFC 3339 time;
@@ -113,17 +120,19 @@ func parseDate(field, v string, endOfDay bool) (*time.Time, error) {
 	return &t, nil
 }
 
-func (s *Server) listHistory(ctx context.Context, in *historyInput) (*historyOutput, error) {
+// runFilter turns the history filters into a RunFilter of the request's
+// user.
+func runFilter(ctx context.Context, in *historyInput) (domain.RunFilter, error) {
 	from, err := parseDate("start_date", in.StartDate, false)
 	if err != nil {
-		return nil, err
+		return domain.RunFilter{}, err
 	}
 	to, err := parseDate("end_date", in.EndDate, true)
 	if err != nil {
-		return nil, err
+		return domain.RunFilter{}, err
 	}
 	if from != nil && to != nil && !from.Before(*to) {
-		return nil, fieldError("query.end_date", "end_date must be after start_date", in.EndDate)
+		return domain.RunFilter{}, fieldError("query.end_date", "end_date must be after start_date", in.EndDate)
 	}
 	f := domain.RunFilter{
 		OwnerID: principalFrom(ctx).user.ID, InstanceID: in.InstanceID, QueueID: in.QueueID,
@@ -133,6 +142,19 @@ func (s *Server) listHistory(ctx context.Context, in *historyInput) (*historyOut
 	if alias, ok := strategyAliases[f.Strategy]; ok {
 		f.Strategy = alias
 	}
+	return f, nil
+}
+
+func (s *Server) listHistory(ctx context.Context, in *historyInput) (*historyOutput, error) {
+	f, err := runFilter(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.runPage(ctx, f)
+}
+
+// runPage answers one page of the runs f selects, with their total.
+func (s *Server) runPage(ctx context.Context, f domain.RunFilter) (*historyOutput, error) {
 	runs, err := s.deps.Runs.List(ctx, f)
 	if err != nil {
 		return nil, err
@@ -146,7 +168,7 @@ func (s *Server) listHistory(ctx context.Context, in *historyInput) (*historyOut
 	for i, r := range runs {
 		out.Body.Items[i] = toRunOut(r)
 	}
-	out.Body.Total, out.Body.Limit, out.Body.Offset = total, in.Limit, in.Offset
+	out.Body.Total, out.Body.Limit, out.Body.Offset = total, f.Limit, f.Offset
 	return out, nil
 }
 
@@ -166,8 +188,7 @@ func (s *Server) runItems(ctx context.Context, in *runItemsInput) (*runItemsOutp
 	out.Body.Run = toRunOut(run)
 	out.Body.Items = make([]runItemOut, len(items))
 	for i, it := range items {
-		out.Body.Items[i] = runItemOut{ItemKey: it.Key.String(), Title: it.Title, Decision: string(it.Decision),
-			Reason: it.Reason, Score: it.Score, Command: string(it.Command)}
+		out.Body.Items[i] = toRunItemOut(it)
 	}
 	return out, nil
 }

@@ -89,6 +89,7 @@ func (s *Server) instanceRoutes() {
 	handle(s, operation(http.MethodPut, "/api/instances/{id}", "update-instance", "instances", "Replace an instance's settings; an omitted api_key keeps the stored one", 0), s.updateInstance)
 	handle(s, operation(http.MethodDelete, "/api/instances/{id}", "delete-instance", "instances", "Remove an instance with its queues and history", http.StatusNoContent), s.deleteInstance)
 	s.instanceTestRoutes()
+	s.instanceWebhookRoutes()
 }
 
 // ownedInstance loads an instance of the request's user; another user's

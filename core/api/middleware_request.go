@@ -19,6 +19,7 @@ type requestInfo struct {
 	id        string
 	ip        string
 	https     bool
+	host      string
 	principal *principal
 	cookies   []http.Cookie
 }
@@ -50,7 +51,7 @@ func (s *Server) requestContext(c *fiber.Ctx) error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.RequestTimeout)
 	defer cancel()
-	info := &requestInfo{id: newRequestID(), ip: s.clientIP(c), https: c.Protocol() == "https"}
+	info := &requestInfo{id: newRequestID(), ip: s.clientIP(c), https: c.Protocol() == "https", host: c.Hostname()}
 	c.SetUserContext(context.WithValue(ctx, requestInfoKey{}, info))
 	c.Set("X-Request-Id", info.id)
 
@@ -66,7 +67,7 @@ func (s *Server) requestContext(c *fiber.Ctx) error {
 		level = slog.LevelError
 	}
 	requestLogger(c.UserContext(), s.log).Log(c.UserContext(), level, "request",
-		"method", c.Method(), "path", c.Path(), "status", status,
+		"method", c.Method(), "path", logPath(c.Path()), "status", status,
 		"duration_ms", time.Since(start).Milliseconds(), "ip", info.ip)
 	return nil
 }

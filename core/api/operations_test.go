@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -168,6 +169,128 @@ func TestEveryDocumentedOperation(t *testing.T) {
 		call(200, "GET", fmt.Sprintf("/api/search-history/%d/items", started.RunID), "/api/search-history/{id}/items", nil, a).json(t, &items)
 		if len(items.Items) != 1 || items.Items[0].ItemKey != "episode:7" {
 			t.Fatalf("items = %+v", items)
+		}
+
+		var preview struct {
+			Run struct {
+				ID     int64 `json:"id"`
+				DryRun bool  `json:"dry_run"`
+			} `json:"run"`
+			Decisions []struct {
+				ItemKey    string `json:"item_key"`
+				Decision   string `json:"decision"`
+				ReasonCode string `json:"reason_code"`
+				Reason     string `json:"reason"`
+				Command    string `json:"command"`
+			} `json:"decisions"`
+			Summary struct {
+				Kept    int            `json:"kept"`
+				Dropped int            `json:"dropped"`
+				ByCode  map[string]int `json:"by_reason_code"`
+			} `json:"summary"`
+		}
+		call(200, "POST", qp+"/preview", "/api/search-queues/{id}/preview", nil, a).json(t, &preview)
+		if !preview.Run.DryRun || len(preview.Decisions) != 2 || preview.Decisions[1].ReasonCode != "cooldown" ||
+			preview.Decisions[0].Command != "EpisodeSearch" || preview.Summary.Kept != 1 || preview.Summary.ByCode["cooldown"] != 1 {
+			t.Fatalf("preview = %+v", preview)
+		}
+		if n := len(h.pub.published()); n != 1 {
+			t.Fatalf("preview published %d triggers, want none beyond the start", n-1)
+		}
+		var clone struct {
+			ID       int64  `json:"id"`
+			Name     string `json:"name"`
+			Strategy string `json:"strategy"`
+			IsActive bool   `json:"is_active"`
+			Status   string `json:"status"`
+		}
+		call(201, "POST", qp+"/clone", "/api/search-queues/{id}/clone", map[string]any{"name": "Nightly"}, a).json(t, &clone)
+		if clone.ID == q.ID || clone.Name != "Nightly" || clone.Strategy != "cutoff" || clone.IsActive || clone.Status != "paused" {
+			t.Fatalf("clone = %+v", clone)
+		}
+		var qh struct {
+			Total int `json:"total"`
+		}
+		call(200, "GET", fmt.Sprintf("/api/search-history/queue/%d", q.ID), "/api/search-history/queue/{id}", nil, a).json(t, &qh)
+		if qh.Total != 2 {
+			t.Fatalf("queue history total = %d, want the start and the preview", qh.Total)
+		}
+		if err := st.Runs().Finish(t.Context(), started.RunID, domain.RunFailed, "boom"); err != nil {
+			t.Fatal(err)
+		}
+		var failures struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		call(200, "GET", "/api/search-history/failures", "/api/search-history/failures", nil, a).json(t, &failures)
+		if len(failures.Items) != 1 || failures.Items[0].ID != started.RunID {
+			t.Fatalf("failures = %+v", failures)
+		}
+		var stats struct {
+			TotalRuns  int     `json:"total_runs"`
+			FailedRuns int     `json:"failed_runs"`
+			Rate       float64 `json:"success_rate"`
+			ByStrategy []struct {
+				Strategy string `json:"strategy"`
+				Total    int    `json:"total"`
+			} `json:"by_strategy"`
+			Daily []struct {
+				Date  string `json:"date"`
+				Total int    `json:"total"`
+			} `json:"daily_trend"`
+		}
+		call(200, "GET", "/api/search-history/stats?days=7", "/api/search-history/stats", nil, a).json(t, &stats)
+		if stats.TotalRuns != 1 || stats.FailedRuns != 1 || stats.Rate != 0 || len(stats.ByStrategy) != 1 || len(stats.Daily) != 7 || stats.Daily[6].Total != 1 {
+			t.Fatalf("stats = %+v (the dry run must be left out)", stats)
+		}
+		var pruned struct {
+			Deleted int `json:"deleted"`
+		}
+		call(200, "DELETE", "/api/search-history?older_than_days=30", "/api/search-history", nil, a).json(t, &pruned)
+		if pruned.Deleted != 0 {
+			t.Fatalf("pruned %d recent runs", pruned.Deleted)
+		}
+
+		var ex struct {
+			ID     int64 `json:"id"`
+			Active bool  `json:"active"`
+		}
+		call(201, "POST", "/api/exclusions", "/api/exclusions", map[string]any{"instance_id": inst.ID, "kind": "series", "target_id": 42,
+			"title": "Some Show", "reason": "ended"}, a).json(t, &ex)
+		if !ex.Active {
+			t.Fatalf("exclusion = %+v", ex)
+		}
+		ep := fmt.Sprintf("/api/exclusions/%d", ex.ID)
+		call(200, "GET", "/api/exclusions?instance_id="+fmt.Sprint(inst.ID), "/api/exclusions", nil, a)
+		call(200, "GET", ep, "/api/exclusions/{id}", nil, a)
+		var exUpd struct {
+			Reason    string  `json:"reason"`
+			ExpiresAt *string `json:"expires_at"`
+		}
+		call(200, "PUT", ep, "/api/exclusions/{id}", map[string]any{"reason": "for a month", "expires_at": h.clock.Now().Add(720 * time.Hour).Format(time.RFC3339)}, a).json(t, &exUpd)
+		if exUpd.Reason != "for a month" || exUpd.ExpiresAt == nil {
+			t.Fatalf("updated exclusion = %+v", exUpd)
+		}
+		call(204, "DELETE", ep, "/api/exclusions/{id}", nil, a)
+
+		var hook struct {
+			URL      string `json:"url"`
+			Method   string `json:"method"`
+			Username string `json:"username"`
+			Password string `json:"password"`
+		}
+		call(200, "GET", ip+"/webhook", "/api/instances/{id}/webhook", nil, a).json(t, &hook)
+		if !strings.HasPrefix(hook.URL, h.base+fmt.Sprintf("/api/webhooks/%d/", inst.ID)) || hook.Method != "POST" || hook.Username == "" || len(hook.Password) < 40 {
+			t.Fatalf("webhook = %+v", hook)
+		}
+		var again struct {
+			URL      string `json:"url"`
+			Password string `json:"password"`
+		}
+		call(200, "POST", ip+"/webhook/regenerate", "/api/instances/{id}/webhook/regenerate", nil, a).json(t, &again)
+		if again.URL == hook.URL || again.Password == hook.Password {
+			t.Fatal("regenerate kept the old token or password")
 		}
 
 		call(204, "DELETE", qp, "/api/search-queues/{id}", nil, a)

@@ -11,6 +11,14 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 )
 
+// startInput takes an optional body.
+type startInput struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body *struct {
+		OverrideCooldown bool `json:"override_cooldown,omitempty" doc:"Search items even while they rest from an earlier search"`
+	} `required:"false"`
+}
+
 type startOutput struct {
 	Body struct {
 		RunID   int64  `json:"run_id"`
@@ -54,6 +62,7 @@ func (s *Server) queueControlRoutes() {
 		"Resume a paused or deactivated queue; its failure count is cleared", 0), s.resumeQueue)
 	handle(s, operation(http.MethodGet, "/api/search-queues/{id}/status", "search-queue-status", "search-queues",
 		"A queue's state and its latest run", 0), s.queueStatus)
+	s.queuePreviewRoutes()
 }
 
 // leaseHeld reports whether a run holds the queue now.
@@ -61,7 +70,7 @@ func leaseHeld(q domain.Queue, now time.Time) bool {
 	return q.RunningRunID != nil && q.LeaseUntil != nil && q.LeaseUntil.After(now)
 }
 
-func (s *Server) startQueue(ctx context.Context, in *idInput) (*startOutput, error) {
+func (s *Server) startQueue(ctx context.Context, in *startInput) (*startOutput, error) {
 	q, err := s.ownedQueue(ctx, in.ID)
 	if err != nil {
 		return nil, err
@@ -85,7 +94,8 @@ func (s *Server) startQueue(ctx context.Context, in *idInput) (*startOutput, err
 	if err != nil {
 		return nil, err
 	}
-	ev := domain.TriggerEvent{Kind: domain.TriggerAPI, QueueID: q.ID, InstanceID: q.InstanceID, RunID: run.ID, At: now}
+	ev := domain.TriggerEvent{Kind: domain.TriggerAPI, QueueID: q.ID, InstanceID: q.InstanceID, RunID: run.ID, At: now,
+		OverrideCooldown: in.Body != nil && in.Body.OverrideCooldown}
 	if err := s.deps.Publisher.Publish(domain.WithCorrelationID(ctx, correlation), domain.TopicTriggers, domain.EventTrigger, ev); err != nil {
 		requestLogger(ctx, s.log).Error("unable to publish trigger", "queue_id", q.ID, "run_id", run.ID, "error", err)
 		if ferr := s.deps.Runs.Finish(context.WithoutCancel(ctx), run.ID, domain.RunFailed, "the trigger could not be published"); ferr != nil {
@@ -93,7 +103,8 @@ func (s *Server) startQueue(ctx context.Context, in *idInput) (*startOutput, err
 		}
 		return nil, huma.Error503ServiceUnavailable("the run could not be handed to the engine; try again")
 	}
-	requestLogger(ctx, s.log).Info("search queue started", "queue_id", q.ID, "run_id", run.ID, "correlation_id", correlation)
+	requestLogger(ctx, s.log).Info("search queue started", "queue_id", q.ID, "run_id", run.ID, "correlation_id", correlation,
+		"override_cooldown", ev.OverrideCooldown)
 	out := &startOutput{}
 	out.Body.RunID, out.Body.QueueID, out.Body.Status = run.ID, q.ID, string(run.Status)
 	return out, nil

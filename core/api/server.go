@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -30,6 +31,11 @@ type Server struct {
 	proxies  []netip.Prefix
 	origins  map[string]bool
 	security []map[string][]string
+	// prefix is the path of the base URL ("" or "/searcharr"): every route
+	// is served under it.
+	prefix string
+	// receiver is set once a webhook receiver is mounted.
+	receiver bool
 }
 
 // New builds the server and registers every route. It does not listen.
@@ -69,7 +75,11 @@ func New(deps Deps, cfg Config) (*Server, error) {
 		}
 	}
 
+	s.prefix = basePath(cfg.BaseURL)
 	s.app = fiber.New(s.fiberConfig())
+	if s.prefix != "" {
+		s.app.Use(s.stripPrefix)
+	}
 	s.app.Use(s.requestContext)
 	s.app.Use(recover.New())
 	s.app.Use(securityHeaders()...)
@@ -124,6 +134,10 @@ func (s *Server) humaConfig() huma.Config {
 		schemeCookie: {Type: "apiKey", In: "cookie", Name: cookieAccess},
 	}
 	s.security = []map[string][]string{{schemeBearer: {}}, {schemeAPIKey: {}}, {schemeCookie: {}}}
+	if s.cfg.BaseURL != "" {
+		// The docs page finds the document under the base URL's path.
+		hc.Servers = []*huma.Server{{URL: strings.TrimRight(s.cfg.BaseURL, "/")}}
+	}
 	return hc
 }
 
@@ -188,5 +202,6 @@ func (s *Server) routes() {
 	s.instanceRoutes()
 	s.queueRoutes()
 	s.historyRoutes()
+	s.exclusionRoutes()
 	s.pluginRoutes()
 }

@@ -39,6 +39,8 @@ func StoreDeps(st *store.Store) api.Deps {
 		RefreshTokens: refreshTokens{st.RefreshTokens()},
 		APIKeys:       apiKeys{st.APIKeys()},
 		Database:      st,
+		Exclusions:    st.Exclusions(),
+		Webhooks:      st.Instances(),
 	}
 }
 
