@@ -174,12 +174,12 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 type harness struct {
-	t     *testing.T
-	srv   *api.Server
-	st    *store.Store
-	base  string
-	pub   *fakePublisher
-	logs  *syncBuffer
+	t       *testing.T
+	srv     *api.Server
+	st      *store.Store
+	base    string
+	pub     *fakePublisher
+	logs    *syncBuffer
 	clock   *clock
 	http    *http.Client
 	preview *fakePreviewer
