@@ -44,6 +44,20 @@ type Queue struct {
 	// shares.
 	MaxItemsPerRun int
 	CooldownHours  int
+	// MaxSearchesPerRun caps the indexer searches of one run (a season
+	// search costs one, an episode search one per episode); zero means
+	// MaxItemsPerRun.
+	MaxSearchesPerRun int
+	// CooldownMode is flat (CooldownHours for every item) or adaptive
+	// (AdaptiveCooldown); empty means flat.
+	CooldownMode CooldownMode
+	// OwnCooldown opts the queue out of the cooldown its instance's queues
+	// share: only the queue's own searches make its items rest. The API
+	// calls its negation shared_cooldown.
+	OwnCooldown bool
+	// IncludeUnmonitored lets the queue search items that are not
+	// monitored; by default the host drops them.
+	IncludeUnmonitored bool
 
 	IsActive     bool
 	Status       QueueStatus

@@ -31,12 +31,16 @@ type RunCounts struct {
 	ItemsConsidered int
 	// ItemsSelected is how many items were kept for searching.
 	ItemsSelected int
+	// ItemsSearched is how many items the commands sent cover.
+	ItemsSearched int
 	// CommandsSent is how many commands reached the arr.
 	CommandsSent int
 	// IndexerSearches is the summed cost of the commands sent.
 	IndexerSearches int
 	// ItemsFound is how many searched items were grabbed afterwards.
 	ItemsFound int
+	// Skipped counts the dropped items by reason code.
+	Skipped SkipCounts
 }
 
 // Run is one execution of a queue: the search history row.
@@ -101,8 +105,10 @@ type RunItem struct {
 	Key      ItemKey
 	Title    string
 	Decision Decision
-	Reason   string
-	Score    float64
+	// ReasonCode classifies the decision; Reason holds its detail.
+	ReasonCode ReasonCode
+	Reason     string
+	Score      float64
 	// Command is the command the item was searched with, empty when dropped.
 	Command CommandName
 }

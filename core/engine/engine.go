@@ -36,6 +36,15 @@ type Store interface {
 	// and the indexer searches of those sent.
 	RunCommandStats(ctx context.Context, runID int64) (domain.RunCommandStats, error)
 	GetItemStates(ctx context.Context, instanceID int64, keys []domain.ItemKey) (map[domain.ItemKey]domain.ItemState, error)
+	// SearchHistory returns when commands searching each item were sent,
+	// by any queue of the instance (queueID zero) or by one queue.
+	SearchHistory(ctx context.Context, instanceID, queueID int64, keys []domain.ItemKey) (map[domain.ItemKey][]time.Time, error)
+	// PendingItems returns the items of commands still waiting to be sent.
+	PendingItems(ctx context.Context, instanceID int64) (map[domain.ItemKey]bool, error)
+	// RunSearchedItems counts the distinct items of a run's sent commands.
+	RunSearchedItems(ctx context.Context, runID int64) (int, error)
+	ActiveExclusions(ctx context.Context, instanceID int64, now time.Time) ([]domain.Exclusion, error)
+	ListRunItems(ctx context.Context, runID int64) ([]domain.RunItem, error)
 }
 
 // Planner runs strategy plugins.
@@ -68,8 +77,8 @@ type Config struct {
 	// Lease is how long a run owns its queue before another may take it
 	// over (a crashed process leaves its lease to expire).
 	Lease time.Duration
-	// DefaultBudget is the indexer searches a run may spend when its queue
-	// sets no MaxItemsPerRun.
+	// DefaultBudget is the items (and indexer searches) a run may send
+	// when its queue sets no MaxItemsPerRun.
 	DefaultBudget int
 	// DefaultCooldown applies when a queue sets no CooldownHours.
 	DefaultCooldown time.Duration

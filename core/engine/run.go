@@ -61,54 +61,20 @@ func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.
 // results. It returns the run's counts and how many commands wait for the
 // dispatcher.
 func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEvent, q domain.Queue, runID int64) (domain.RunCounts, int, error) {
-	var counts domain.RunCounts
-	inst, err := e.deps.Store.GetInstance(ctx, q.InstanceID)
-	if err != nil {
-		return counts, 0, fmt.Errorf("instance %d: %w", q.InstanceID, err)
-	}
-	lib, err := e.deps.Libraries.Library(ctx, inst)
-	if err != nil {
-		return counts, 0, fmt.Errorf("library of instance %q: %w", inst.Name, err)
-	}
-	budget := q.MaxItemsPerRun
-	if budget <= 0 {
-		budget = e.cfg.DefaultBudget
-	}
-	trigger := sdk.Trigger{Kind: sdk.TriggerKind(ev.Kind), ID: domain.CorrelationID(ctx), At: ev.At, Event: ev.Event, DryRun: ev.DryRun}
-	for _, k := range ev.Items {
-		trigger.Items = append(trigger.Items, keyToSDK(k))
-	}
 	now := e.deps.Now().UTC()
-	plan, err := e.deps.Planner.Plan(ctx, q.Strategy, sdk.PlanRequest{
-		Trigger:  trigger,
-		Instance: sdk.Instance{ID: inst.ID, Name: inst.Name, Kind: sdk.InstanceKind(inst.Kind)},
-		Config:   q.Config,
-		Budget:   sdk.Budget{MaxCost: budget},
-		Now:      now,
-		Library:  lib,
-	})
+	v, intents, err := e.decide(ctx, ev, q, now)
 	if err != nil {
-		return counts, 0, err
+		return v.counts, 0, err
 	}
-
-	kept, items, err := e.applyPolicy(ctx, q, plan, budget, now)
-	if err != nil {
-		return counts, 0, err
-	}
-	counts.ItemsConsidered = len(items)
-	for _, it := range items {
-		if it.Decision == domain.DecisionKept {
-			counts.ItemsSelected++
-		}
-	}
-	if err := e.deps.Store.AddRunItems(ctx, runID, items); err != nil {
+	counts := v.counts
+	if err := e.deps.Store.AddRunItems(ctx, runID, v.decisions); err != nil {
 		return counts, 0, fmt.Errorf("unable to record decisions: %w", err)
 	}
-	log.Info("plan ready", "intents", len(plan.Intents), "kept", len(kept), "considered", counts.ItemsConsidered)
+	log.Info("plan ready", "intents", intents, "kept", len(v.kept), "considered", counts.ItemsConsidered)
 	if ev.DryRun {
 		return counts, 0, e.deps.Store.AddRunCounts(ctx, runID, counts)
 	}
-	for i, in := range kept {
+	for i, in := range v.kept {
 		if _, err := e.deps.Store.InsertPendingCommand(ctx, domain.DispatchedCommand{
 			IdempotencyKey: fmt.Sprintf("run:%d:intent:%d", runID, i),
 			RunID:          runID,
@@ -129,7 +95,72 @@ func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEv
 	if err := e.deps.Store.AddRunCounts(ctx, runID, counts); err != nil {
 		return counts, 0, fmt.Errorf("unable to record counts: %w", err)
 	}
-	return counts, len(kept), nil
+	return counts, len(v.kept), nil
+}
+
+// decide asks the queue's strategy for a plan and applies the policy to it,
+// writing nothing. It returns the verdict and how many intents the strategy
+// proposed.
+func (e *Engine) decide(ctx context.Context, ev domain.TriggerEvent, q domain.Queue, now time.Time) (verdict, int, error) {
+	inst, err := e.deps.Store.GetInstance(ctx, q.InstanceID)
+	if err != nil {
+		return verdict{}, 0, fmt.Errorf("instance %d: %w", q.InstanceID, err)
+	}
+	lib, err := e.deps.Libraries.Library(ctx, inst)
+	if err != nil {
+		return verdict{}, 0, fmt.Errorf("library of instance %q: %w", inst.Name, err)
+	}
+	b := e.budget(q)
+	var (
+		rec     *recorder
+		planLib sdk.Library
+	)
+	if lib != nil {
+		rec = newRecorder(lib)
+		rec.cooldowns = e.cooldowns(q, rec, now, ev.OverrideCooldown)
+		planLib = rec
+	}
+	trigger := sdk.Trigger{Kind: sdk.TriggerKind(ev.Kind), ID: domain.CorrelationID(ctx), At: ev.At, Event: ev.Event, DryRun: ev.DryRun}
+	for _, k := range ev.Items {
+		trigger.Items = append(trigger.Items, keyToSDK(k))
+	}
+	plan, err := e.deps.Planner.Plan(ctx, q.Strategy, sdk.PlanRequest{
+		Trigger:  trigger,
+		Instance: sdk.Instance{ID: inst.ID, Name: inst.Name, Kind: sdk.InstanceKind(inst.Kind)},
+		Config:   q.Config,
+		Budget:   sdk.Budget{MaxCost: b.searches},
+		Now:      now,
+		Library:  planLib,
+	})
+	if err != nil {
+		return verdict{}, 0, err
+	}
+	var keys []domain.ItemKey
+	for _, in := range plan.Intents {
+		for _, k := range in.Items {
+			keys = append(keys, keyFromSDK(k))
+		}
+	}
+	f, err := e.gather(ctx, q, lib, rec, keys, now, ev.OverrideCooldown)
+	if err != nil {
+		return verdict{}, 0, err
+	}
+	v, err := e.applyPolicy(f, plan, b)
+	return v, len(plan.Intents), err
+}
+
+// budget is what one run of q may send: MaxItemsPerRun items (the engine's
+// default when unset) and MaxSearchesPerRun indexer searches (the item
+// budget when unset).
+func (e *Engine) budget(q domain.Queue) budget {
+	b := budget{items: q.MaxItemsPerRun, searches: q.MaxSearchesPerRun}
+	if b.items <= 0 {
+		b.items = e.cfg.DefaultBudget
+	}
+	if b.searches <= 0 {
+		b.searches = b.items
+	}
+	return b
 }
 
 // endRun finishes a run and releases its queue.
@@ -191,11 +222,15 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 		}
 		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
 	}
-	if err := st.AddRunCounts(ctx, runID, domain.RunCounts{CommandsSent: stats.Sent, IndexerSearches: stats.IndexerSearches}); err != nil {
+	searched, err := st.RunSearchedItems(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("engine: unable to count searched items of run %d: %w", runID, err)
+	}
+	if err := st.AddRunCounts(ctx, runID, domain.RunCounts{CommandsSent: stats.Sent, IndexerSearches: stats.IndexerSearches, ItemsSearched: searched}); err != nil {
 		return fmt.Errorf("engine: unable to count run %d: %w", runID, err)
 	}
 	counts := run.Counts
-	counts.CommandsSent, counts.IndexerSearches = stats.Sent, stats.IndexerSearches
+	counts.CommandsSent, counts.IndexerSearches, counts.ItemsSearched = stats.Sent, stats.IndexerSearches, searched
 	q, err := st.GetQueue(ctx, run.QueueID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil

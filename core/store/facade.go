@@ -106,5 +106,10 @@ func (s *Store) CooldownFor(ctx context.Context, queueID int64) (time.Duration, 
 	if err != nil {
 		return 0, err
 	}
+	if q.CooldownMode == domain.CooldownAdaptive {
+		// The engine holds each item to its own adaptive window, counted
+		// from its last search; the stored cooldown is the shortest one.
+		return domain.AdaptiveCooldownMin, nil
+	}
 	return time.Duration(q.CooldownHours) * time.Hour, nil
 }

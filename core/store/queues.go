@@ -24,6 +24,10 @@ type queueModel struct {
 	IntervalMinutes     int        `bun:"interval_minutes"`
 	MaxItemsPerRun      int        `bun:"max_items_per_run"`
 	CooldownHours       int        `bun:"cooldown_hours"`
+	MaxSearchesPerRun   int        `bun:"max_searches_per_run"`
+	CooldownMode        string     `bun:"cooldown_mode"`
+	OwnCooldown         bool       `bun:"own_cooldown"`
+	IncludeUnmonitored  bool       `bun:"include_unmonitored"`
 	IsActive            bool       `bun:"is_active"`
 	Status              string     `bun:"status"`
 	StatusReason        string     `bun:"status_reason"`
@@ -43,6 +47,7 @@ type queueModel struct {
 var queueSettings = []string{
 	"name", "strategy", "config", "recurring", "interval_minutes", "max_items_per_run",
 	"cooldown_hours", "is_active", "status", "status_reason", "next_run", "updated_at",
+	"max_searches_per_run", "cooldown_mode", "own_cooldown", "include_unmonitored",
 }
 
 func (m *queueModel) entity() domain.Queue {
@@ -57,6 +62,10 @@ func (m *queueModel) entity() domain.Queue {
 		IntervalMinutes:     m.IntervalMinutes,
 		MaxItemsPerRun:      m.MaxItemsPerRun,
 		CooldownHours:       m.CooldownHours,
+		MaxSearchesPerRun:   m.MaxSearchesPerRun,
+		CooldownMode:        domain.CooldownMode(m.CooldownMode),
+		OwnCooldown:         m.OwnCooldown,
+		IncludeUnmonitored:  m.IncludeUnmonitored,
 		IsActive:            m.IsActive,
 		Status:              domain.QueueStatus(m.Status),
 		StatusReason:        m.StatusReason,
@@ -80,20 +89,28 @@ func queueModelFrom(q domain.Queue) queueModel {
 	if status == "" {
 		status = string(domain.QueuePending)
 	}
+	mode := string(q.CooldownMode)
+	if mode == "" {
+		mode = string(domain.CooldownFlat)
+	}
 	return queueModel{
-		ID:              q.ID,
-		InstanceID:      q.InstanceID,
-		Name:            q.Name,
-		Strategy:        q.Strategy,
-		Config:          cfg,
-		Recurring:       q.Recurring,
-		IntervalMinutes: q.IntervalMinutes,
-		MaxItemsPerRun:  q.MaxItemsPerRun,
-		CooldownHours:   q.CooldownHours,
-		IsActive:        q.IsActive,
-		Status:          status,
-		StatusReason:    q.StatusReason,
-		NextRun:         utcPtr(q.NextRun),
+		MaxSearchesPerRun:  q.MaxSearchesPerRun,
+		CooldownMode:       mode,
+		OwnCooldown:        q.OwnCooldown,
+		IncludeUnmonitored: q.IncludeUnmonitored,
+		ID:                 q.ID,
+		InstanceID:         q.InstanceID,
+		Name:               q.Name,
+		Strategy:           q.Strategy,
+		Config:             cfg,
+		Recurring:          q.Recurring,
+		IntervalMinutes:    q.IntervalMinutes,
+		MaxItemsPerRun:     q.MaxItemsPerRun,
+		CooldownHours:      q.CooldownHours,
+		IsActive:           q.IsActive,
+		Status:             status,
+		StatusReason:       q.StatusReason,
+		NextRun:            utcPtr(q.NextRun),
 	}
 }
 

@@ -22,6 +22,7 @@ type runItemModel struct {
 	Title    string  `bun:"title"`
 	Decision string  `bun:"decision"`
 	Reason   string  `bun:"reason"`
+	Code     string  `bun:"reason_code"`
 	Score    float64 `bun:"score"`
 	Command  string  `bun:"command"`
 }
@@ -46,6 +47,7 @@ func (r *RunItems) Insert(ctx context.Context, runID int64, items []domain.RunIt
 			Title:    it.Title,
 			Decision: string(it.Decision),
 			Reason:   it.Reason,
+			Code:     string(it.ReasonCode),
 			Score:    it.Score,
 			Command:  string(it.Command),
 		}
@@ -82,14 +84,15 @@ func (r *RunItems) ListByRun(ctx context.Context, runID int64, limit, offset int
 			return nil, fmt.Errorf("store: run item %d: %w", m.ID, err)
 		}
 		out = append(out, domain.RunItem{
-			ID:       m.ID,
-			RunID:    m.RunID,
-			Key:      key,
-			Title:    m.Title,
-			Decision: domain.Decision(m.Decision),
-			Reason:   m.Reason,
-			Score:    m.Score,
-			Command:  domain.CommandName(m.Command),
+			ID:         m.ID,
+			RunID:      m.RunID,
+			Key:        key,
+			Title:      m.Title,
+			Decision:   domain.Decision(m.Decision),
+			Reason:     m.Reason,
+			ReasonCode: domain.ReasonCode(m.Code),
+			Score:      m.Score,
+			Command:    domain.CommandName(m.Command),
 		})
 	}
 	return out, nil

@@ -26,6 +26,8 @@ type runModel struct {
 	Error           string     `bun:"error"`
 	ItemsConsidered int        `bun:"items_considered"`
 	ItemsSelected   int        `bun:"items_selected"`
+	ItemsSearched   int        `bun:"items_searched"`
+	Skipped         string     `bun:"skipped"`
 	CommandsSent    int        `bun:"commands_sent"`
 	IndexerSearches int        `bun:"indexer_searches"`
 	ItemsFound      int        `bun:"items_found"`
@@ -59,6 +61,8 @@ func (m *runModel) entity() domain.Run {
 			CommandsSent:    m.CommandsSent,
 			IndexerSearches: m.IndexerSearches,
 			ItemsFound:      m.ItemsFound,
+			ItemsSearched:   m.ItemsSearched,
+			Skipped:         decodeSkipped(m.Skipped),
 		},
 		CreatedAt: m.CreatedAt.UTC(),
 		StartedAt: fromDB(m.StartedAt),
@@ -96,6 +100,8 @@ func (r *Runs) Create(ctx context.Context, run domain.Run) (domain.Run, error) {
 		CommandsSent:    run.Counts.CommandsSent,
 		IndexerSearches: run.Counts.IndexerSearches,
 		ItemsFound:      run.Counts.ItemsFound,
+		ItemsSearched:   run.Counts.ItemsSearched,
+		Skipped:         encodeSkipped(run.Counts.Skipped),
 		CreatedAt:       now,
 		StartedAt:       utcPtr(run.StartedAt),
 	}
@@ -132,9 +138,15 @@ func (r *Runs) Start(ctx context.Context, id int64) error {
 }
 
 // AddCounts adds delta to a run's counters atomically, so several
-// components can count into one run.
+// components can count into one run. The skipped counts are written once,
+// by the policy: a delta that carries some replaces them.
 func (r *Runs) AddCounts(ctx context.Context, id int64, delta domain.RunCounts) error {
-	res, err := r.s.db.NewUpdate().Table("runs").
+	q := r.s.db.NewUpdate().Table("runs")
+	if !delta.Skipped.IsZero() {
+		q = q.Set("skipped = ?", encodeSkipped(delta.Skipped))
+	}
+	res, err := q.
+		Set("items_searched = items_searched + ?", delta.ItemsSearched).
 		Set("items_considered = items_considered + ?", delta.ItemsConsidered).
 		Set("items_selected = items_selected + ?", delta.ItemsSelected).
 		Set("commands_sent = commands_sent + ?", delta.CommandsSent).
