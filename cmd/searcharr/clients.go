@@ -3,8 +3,13 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +34,7 @@ type clients struct {
 type cachedClient struct {
 	fingerprint [32]byte
 	client      *arr.Client
+	lister      *commandLister
 }
 
 func newClients(st *store.Store, log *slog.Logger) *clients {
@@ -36,16 +42,21 @@ func newClients(st *store.Store, log *slog.Logger) *clients {
 }
 
 func (c *clients) client(ctx context.Context, instanceID int64) (*arr.Client, error) {
+	cc, err := c.cached(ctx, instanceID)
+	return cc.client, err
+}
+
+func (c *clients) cached(ctx context.Context, instanceID int64) (cachedClient, error) {
 	creds, err := c.st.Instances().Credentials(ctx, instanceID)
 	if err != nil {
-		return nil, err
+		return cachedClient{}, err
 	}
 	fp := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%t\x00%d",
 		creds.Kind, creds.URL, creds.APIKey.Reveal(), creds.VerifyTLS, creds.TimeoutSeconds))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cached, ok := c.cache[instanceID]; ok && cached.fingerprint == fp {
-		return cached.client, nil
+		return cached, nil
 	}
 	cl, err := arr.New(arr.Config{
 		Kind:               creds.Kind,
@@ -56,29 +67,21 @@ func (c *clients) client(ctx context.Context, instanceID int64) (*arr.Client, er
 		Logger:             c.log.With("instance_id", instanceID),
 	})
 	if err != nil {
-		return nil, err
+		return cachedClient{}, err
 	}
-	c.cache[instanceID] = cachedClient{fingerprint: fp, client: cl}
-	return cl, nil
+	cached := cachedClient{fingerprint: fp, client: cl, lister: newCommandLister(creds)}
+	c.cache[instanceID] = cached
+	return cached, nil
 }
 
-// Connect implements dispatch.Connector.
+// Connect implements dispatch.Connector: the instance's client, plus the
+// command list with bodies that reconciliation matches against.
 func (c *clients) Connect(ctx context.Context, instanceID int64) (dispatch.Sender, error) {
-	cl, err := c.client(ctx, instanceID)
+	cc, err := c.cached(ctx, instanceID)
 	if err != nil {
 		return nil, err
 	}
-	return commandSender{cl}, nil
-}
-
-type commandSender struct{ c *arr.Client }
-
-func (s commandSender) SendCommand(ctx context.Context, cmd domain.Command) (int64, error) {
-	st, err := s.c.SendCommand(ctx, cmd)
-	if err != nil {
-		return 0, err
-	}
-	return st.ID, nil
+	return dispatch.ArrSender{Client: cc.client, Lister: cc.lister}, nil
 }
 
 // Library implements engine.Libraries.
@@ -88,4 +91,70 @@ func (c *clients) Library(ctx context.Context, inst domain.Instance) (sdk.Librar
 		return nil, err
 	}
 	return library.New(cl, c.st, inst.ID), nil
+}
+
+// commandLister reads GET /api/v3/command with the commands' bodies, which
+// the arr client's Commands leaves out and the dispatcher's reconciliation
+// needs to match a command by what it searches.
+type commandLister struct {
+	url string
+	key domain.Secret
+	hc  *http.Client
+}
+
+func newCommandLister(creds domain.InstanceCredentials) *commandLister {
+	timeout := time.Duration(creds.TimeoutSeconds) * time.Second
+	if timeout <= 0 {
+		timeout = arr.DefaultTimeout
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: !creds.VerifyTLS} //nolint:gosec // the user's choice for self-signed setups
+	base := strings.TrimRight(creds.URL, "/")
+	base = strings.TrimSuffix(strings.TrimSuffix(base, "/api/v3"), "/api")
+	return &commandLister{
+		url: base + "/api/v3/command",
+		key: creds.APIKey,
+		hc: &http.Client{Timeout: timeout, Transport: tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	}
+}
+
+// CommandResources implements dispatch.CommandLister. Its errors are
+// *arr.Error values, so the dispatcher classifies them like the client's.
+func (l *commandLister) CommandResources(ctx context.Context) ([]arr.CommandResource, error) {
+	const op = "GET /api/v3/command"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.url, nil)
+	if err != nil {
+		return nil, &arr.Error{Kind: arr.KindInvalid, Op: op, Err: err}
+	}
+	req.Header.Set("X-Api-Key", l.key.Reveal())
+	req.Header.Set("Accept", "application/json")
+	resp, err := l.hc.Do(req)
+	if err != nil {
+		kind := arr.KindUnreachable
+		if ctx.Err() != nil {
+			kind = arr.KindCanceled
+		}
+		// The URL error carries no key: it is sent in a header only.
+		return nil, &arr.Error{Kind: kind, Op: op, Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		kind := arr.KindBadRequest
+		switch {
+		case resp.StatusCode == http.StatusUnauthorized:
+			kind = arr.KindUnauthorized
+		case resp.StatusCode == http.StatusTooManyRequests:
+			kind = arr.KindRateLimited
+		case resp.StatusCode >= 500:
+			kind = arr.KindServer
+		}
+		return nil, &arr.Error{Kind: kind, Op: op, Status: resp.StatusCode}
+	}
+	var out []arr.CommandResource
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, &arr.Error{Kind: arr.KindContract, Op: op, Err: fmt.Errorf("decode the command list: %w", err)}
+	}
+	return out, nil
 }

@@ -8,32 +8,81 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/vibequality/searcharr/core/domain"
 )
 
 // Store is what the dispatcher reads and records.
 type Store interface {
 	GetInstance(ctx context.Context, id int64) (domain.Instance, error)
-	// PendingCommands returns an instance's pending commands, oldest first.
-	PendingCommands(ctx context.Context, instanceID int64, limit int) ([]domain.DispatchedCommand, error)
+	// BudgetGroup returns the instances sharing a budget with an instance,
+	// itself included.
+	BudgetGroup(ctx context.Context, id int64) ([]domain.Instance, error)
 	// InstancesWithPendingCommands lists instances that have pending work.
 	InstancesWithPendingCommands(ctx context.Context) ([]int64, error)
+	// FairPendingCommands returns pending commands in sending order:
+	// attempted ones first, then round robin across queues.
+	FairPendingCommands(ctx context.Context, instanceID, afterQueue int64, limit int) ([]domain.PendingCommand, error)
+	CountPendingCommands(ctx context.Context, instanceID int64) (int, error)
+	// MarkCommandAttempted records that a POST begins.
+	MarkCommandAttempted(ctx context.Context, id int64, at time.Time) error
+	// CountedSends returns what counts against the caps from since on.
+	CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) ([]domain.CountedSend, error)
 	// RecordDispatch marks a command sent and updates its items' search
 	// state and cooldown in one transaction.
 	RecordDispatch(ctx context.Context, rec domain.DispatchRecord) error
-	// FailCommand ends a command that could not be sent.
-	FailCommand(ctx context.Context, id int64, reason string) error
+	// SentCommands returns the commands sent and not yet ended (every
+	// instance's when instanceID is zero).
+	SentCommands(ctx context.Context, instanceID int64) ([]domain.DispatchedCommand, error)
+	// NoteCommandError records on a pending command the error its last
+	// attempt met.
+	NoteCommandError(ctx context.Context, id int64, msg string) error
+	// EndCommand records a command's final state.
+	EndCommand(ctx context.Context, id int64, status domain.CommandStatus, reason string, at time.Time) error
+	// ExpirePendingCommands ends pending commands written before before.
+	ExpirePendingCommands(ctx context.Context, instanceID int64, before time.Time, reason string, at time.Time) ([]domain.DispatchedCommand, error)
 	// CooldownFor returns how long the items of a queue's commands rest
 	// after a search.
 	CooldownFor(ctx context.Context, queueID int64) (time.Duration, error)
 }
 
-// Sender posts commands to one instance.
+// Sender talks to one instance.
 type Sender interface {
+	// SendCommand posts a command and returns the arr's command id.
 	SendCommand(ctx context.Context, c domain.Command) (arrCommandID int64, err error)
+	// CommandStatus reads one command; an *arr.Error of kind not found
+	// means the arr forgot it.
+	CommandStatus(ctx context.Context, arrCommandID int64) (ArrCommand, error)
+	// RecentCommands lists the commands the arr holds: queued, running and
+	// recently ended, with their bodies.
+	RecentCommands(ctx context.Context) ([]ArrCommand, error)
+	// QueueSize returns the number of records in the download queue.
+	QueueSize(ctx context.Context) (int, error)
 }
+
+// ArrCommand is a command as the arr reports it.
+type ArrCommand struct {
+	ID int64
+	// Command holds the name and ids of the command's body.
+	Command domain.Command
+	// Status is queued, started, completed, failed, aborted, cancelled or
+	// orphaned; Result is unknown, successful or unsuccessful.
+	Status  string
+	Result  string
+	Message string
+	Queued  time.Time
+}
+
+// Done reports whether the command has stopped.
+func (c ArrCommand) Done() bool {
+	switch c.Status {
+	case "completed", "failed", "aborted", "cancelled", "orphaned":
+		return true
+	}
+	return false
+}
+
+// Succeeded reports whether the command completed successfully.
+func (c ArrCommand) Succeeded() bool { return c.Status == "completed" && c.Result != "unsuccessful" }
 
 // Connector opens a Sender for an instance, with its stored credentials.
 type Connector interface {
@@ -58,38 +107,86 @@ type Deps struct {
 	Publisher Publisher
 	Runs      RunTracker
 	Logger    *slog.Logger
-	Now       func() time.Time
+	// Now is the clock of the rolling windows, expiries and recorded
+	// times; nil means time.Now. The token bucket runs on the wall clock.
+	Now func() time.Time
 }
 
-// Config tunes the dispatcher.
+// Config tunes the dispatcher. Zero fields take the defaults below.
 type Config struct {
-	// DefaultRate and DefaultBurst apply to instances that set none.
+	// DefaultRate (0.5/s) and DefaultBurst (1) apply to instances that
+	// set none.
 	DefaultRate  float64
 	DefaultBurst int
-	// DefaultCooldown applies when a queue sets none.
+	// DefaultMaxInFlight (3) applies to instances that set no
+	// max_in_flight.
+	DefaultMaxInFlight int
+	// DefaultCooldown (24h) applies when a queue sets none.
 	DefaultCooldown time.Duration
-	// BatchSize is how many pending commands a worker reads at once.
+	// BatchSize (50) is how many pending commands a worker reads at once.
 	BatchSize int
-	// RetryDelay is how long a worker waits after an error that may pass
-	// (the instance unreachable) before it tries again.
-	RetryDelay time.Duration
+	// RetryDelay (5s) is the first wait after an error that may pass;
+	// each further error doubles it up to MaxRetryDelay (5m). A 429's
+	// Retry-After wins when longer.
+	RetryDelay    time.Duration
+	MaxRetryDelay time.Duration
+	// InFlightTimeout (30m) is how long a sent command is followed before
+	// it is recorded as expired.
+	InFlightTimeout time.Duration
+	// PollInterval (5s) is how often commands in flight are read.
+	PollInterval time.Duration
+	// QueueCheckInterval (15s) is how often the download queue is read,
+	// while dispatching and while gated.
+	QueueCheckInterval time.Duration
+	// PendingExpiry (24h): pending commands older than this are recorded
+	// as expired with the reason they waited.
+	PendingExpiry time.Duration
+	// HoldCheckInterval (1m) bounds any wait (a cap, a pause) before the
+	// worker looks again, so a changed setting or clock is noticed.
+	HoldCheckInterval time.Duration
+	// BreakerFailures (5) consecutive connection failures, timeouts or 5xx
+	// open an instance's circuit breaker for BreakerOpenFor (1m); then one
+	// probe is let through, and its success closes the breaker.
+	BreakerFailures uint32
+	BreakerOpenFor  time.Duration
+	// ReconcileWindow (15m): an attempted command is matched with arr
+	// commands queued from this long before its attempt on.
+	ReconcileWindow time.Duration
 }
 
 func (c *Config) setDefaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
 	if c.DefaultRate <= 0 {
 		c.DefaultRate = 0.5
 	}
 	if c.DefaultBurst <= 0 {
 		c.DefaultBurst = 1
 	}
-	if c.DefaultCooldown <= 0 {
-		c.DefaultCooldown = 24 * time.Hour
+	if c.DefaultMaxInFlight <= 0 {
+		c.DefaultMaxInFlight = 3
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 50
 	}
-	if c.RetryDelay <= 0 {
-		c.RetryDelay = 5 * time.Second
+	if c.BreakerFailures == 0 {
+		c.BreakerFailures = 5
+	}
+	def(&c.DefaultCooldown, 24*time.Hour)
+	def(&c.RetryDelay, 5*time.Second)
+	def(&c.MaxRetryDelay, 5*time.Minute)
+	def(&c.InFlightTimeout, 30*time.Minute)
+	def(&c.PollInterval, 5*time.Second)
+	def(&c.QueueCheckInterval, 15*time.Second)
+	def(&c.PendingExpiry, 24*time.Hour)
+	def(&c.HoldCheckInterval, time.Minute)
+	def(&c.BreakerOpenFor, time.Minute)
+	def(&c.ReconcileWindow, 15*time.Minute)
+	if c.MaxRetryDelay < c.RetryDelay {
+		c.MaxRetryDelay = c.RetryDelay
 	}
 }
 
@@ -99,12 +196,12 @@ type Dispatcher struct {
 	cfg  Config
 	log  *slog.Logger
 
-	mu       sync.Mutex
-	ctx      context.Context
-	cancel   context.CancelFunc
-	workers  map[int64]*worker
-	limiters map[int64]*rate.Limiter
-	wg       sync.WaitGroup
+	mu        sync.Mutex
+	ctx       context.Context
+	cancel    context.CancelFunc
+	instances map[int64]*instance
+	groups    map[string]*sync.Mutex
+	wg        sync.WaitGroup
 }
 
 // New returns a dispatcher; call Start to begin sending.
@@ -120,20 +217,31 @@ func New(deps Deps, cfg Config) (*Dispatcher, error) {
 	}
 	cfg.setDefaults()
 	return &Dispatcher{
-		deps:     deps,
-		cfg:      cfg,
-		log:      deps.Logger.With("component", "dispatch"),
-		workers:  map[int64]*worker{},
-		limiters: map[int64]*rate.Limiter{},
+		deps:      deps,
+		cfg:       cfg,
+		log:       deps.Logger.With("component", "dispatch"),
+		instances: map[int64]*instance{},
+		groups:    map[string]*sync.Mutex{},
 	}, nil
 }
 
-// Start begins dispatching and sends whatever was left pending by an
-// earlier process. Workers stop when ctx ends; Wait waits for them.
+func (d *Dispatcher) now() time.Time { return d.deps.Now().UTC() }
+
+// Start begins dispatching: it follows the commands an earlier process sent
+// and did not see end, and sends (after reconciling those whose POST may
+// have happened) whatever was left pending. Workers stop when ctx ends or
+// Stop is called.
 func (d *Dispatcher) Start(ctx context.Context) error {
 	d.mu.Lock()
 	d.ctx, d.cancel = context.WithCancel(ctx)
 	d.mu.Unlock()
+	sent, err := d.deps.Store.SentCommands(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("dispatch: unable to find commands in flight: %w", err)
+	}
+	for _, c := range sent {
+		d.instance(c.InstanceID).adopt(c)
+	}
 	ids, err := d.deps.Store.InstancesWithPendingCommands(ctx)
 	if err != nil {
 		return fmt.Errorf("dispatch: unable to find pending commands: %w", err)
@@ -141,27 +249,58 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	for _, id := range ids {
 		d.Wake(id)
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, in := range d.instances {
+		in.startTrackerLocked()
+	}
 	return nil
 }
 
 // Wake tells the dispatcher that an instance has pending commands.
 func (d *Dispatcher) Wake(instanceID int64) {
+	in := d.instance(instanceID)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.ctx == nil || d.ctx.Err() != nil {
 		return
 	}
-	if w, ok := d.workers[instanceID]; ok {
-		w.poke()
+	if in.working {
+		in.poke()
 		return
 	}
-	w := &worker{d: d, instanceID: instanceID, wake: make(chan struct{}, 1)}
-	d.workers[instanceID] = w
+	in.working = true
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		w.run(d.ctx)
+		in.run(d.ctx)
 	}()
+}
+
+// Pause holds back every send to an instance until Resume, with a reason
+// shown in its budget status (for example the failing indexers a Health
+// webhook reported). Commands keep waiting; those that wait longer than
+// the pending expiry are recorded as expired with the reason.
+func (d *Dispatcher) Pause(instanceID int64, reason string) {
+	in := d.instance(instanceID)
+	in.mu.Lock()
+	in.paused, in.pauseReason = true, reason
+	in.mu.Unlock()
+	d.log.Info("dispatch paused", "instance_id", instanceID, "reason", reason)
+}
+
+// Resume lifts a Pause and wakes the instance's worker.
+func (d *Dispatcher) Resume(instanceID int64) {
+	in := d.instance(instanceID)
+	in.mu.Lock()
+	was := in.paused
+	in.paused, in.pauseReason = false, ""
+	in.mu.Unlock()
+	if was {
+		d.log.Info("dispatch resumed", "instance_id", instanceID)
+	}
+	in.poke()
+	d.Wake(instanceID)
 }
 
 // Stop stops taking commands: each worker finishes the command it is
@@ -186,43 +325,62 @@ func (d *Dispatcher) Stop(ctx context.Context) error {
 	}
 }
 
-// limiter returns the instance's token bucket, kept across workers so an
-// idle worker restarting does not get a fresh burst it had already spent.
-func (d *Dispatcher) limiter(inst domain.Instance) *rate.Limiter {
-	r, burst := inst.RatePerSecond, inst.Burst
-	if r <= 0 {
-		r = d.cfg.DefaultRate
+// instance returns the state of an instance, kept across workers so an
+// idle worker restarting does not get a fresh burst it had already spent,
+// nor forget its commands in flight.
+func (d *Dispatcher) instance(id int64) *instance {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	in, ok := d.instances[id]
+	if !ok {
+		in = newInstance(d, id)
+		d.instances[id] = in
 	}
-	if burst <= 0 {
-		burst = d.cfg.DefaultBurst
+	return in
+}
+
+// groupLock returns the lock that serialises cap checks of a budget group,
+// so two workers never both take the last search of a shared budget.
+func (d *Dispatcher) groupLock(inst domain.Instance) *sync.Mutex {
+	key := fmt.Sprintf("i%d", inst.ID)
+	if inst.BudgetGroup != "" {
+		key = fmt.Sprintf("g%d/%s", inst.OwnerID, inst.BudgetGroup)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	l, ok := d.limiters[inst.ID]
+	l, ok := d.groups[key]
 	if !ok {
-		l = rate.NewLimiter(rate.Limit(r), burst)
-		d.limiters[inst.ID] = l
-		return l
-	}
-	if l.Limit() != rate.Limit(r) {
-		l.SetLimit(rate.Limit(r))
-	}
-	if l.Burst() != burst {
-		l.SetBurst(burst)
+		l = &sync.Mutex{}
+		d.groups[key] = l
 	}
 	return l
 }
 
-// retire removes a worker that found nothing to do, unless it was woken in
+// retire ends a worker that found nothing to do, unless it was woken in
 // the meantime.
-func (d *Dispatcher) retire(w *worker) bool {
+func (d *Dispatcher) retire(in *instance) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	select {
-	case <-w.wake:
+	case <-in.wake:
 		return false
 	default:
 	}
-	delete(d.workers, w.instanceID)
+	in.working = false
+	return true
+}
+
+// goTrack runs fn as a tracked goroutine unless the dispatcher stopped.
+// The caller holds d.mu.
+func (d *Dispatcher) goLocked(fn func(ctx context.Context)) bool {
+	if d.ctx == nil || d.ctx.Err() != nil {
+		return false
+	}
+	ctx := d.ctx
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		fn(ctx)
+	}()
 	return true
 }

@@ -40,6 +40,14 @@ func (s *sender) SendCommand(ctx context.Context, c domain.Command) (int64, erro
 	return int64(len(s.sent)), nil
 }
 
+func (s *sender) CommandStatus(ctx context.Context, id int64) (dispatch.ArrCommand, error) {
+	return dispatch.ArrCommand{ID: id, Status: "completed", Result: "successful"}, nil
+}
+
+func (s *sender) RecentCommands(ctx context.Context) ([]dispatch.ArrCommand, error) { return nil, nil }
+
+func (s *sender) QueueSize(ctx context.Context) (int, error) { return 0, nil }
+
 func (s *sender) snapshot() []sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,7 +113,7 @@ func start(t *testing.T, st *store.Store, s *sender, r *runs) *dispatch.Dispatch
 	d, err := dispatch.New(dispatch.Deps{
 		Store: st, Connector: connector{s}, Runs: r,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, dispatch.Config{RetryDelay: 20 * time.Millisecond})
+	}, dispatch.Config{RetryDelay: 20 * time.Millisecond, PollInterval: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

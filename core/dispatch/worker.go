@@ -3,8 +3,11 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/sony/gobreaker/v2"
 
 	"github.com/vibequality/searcharr/core/domain"
 )
@@ -12,70 +15,92 @@ import (
 // sendTimeout bounds sending one command and recording it.
 const sendTimeout = 2 * time.Minute
 
-// worker sends one instance's pending commands in order.
-type worker struct {
-	d          *Dispatcher
-	instanceID int64
-	wake       chan struct{}
-}
+// errHeld says a command was not sent because something holds the instance
+// back; the worker has already waited and looks again.
+var errHeld = errors.New("dispatch: held back")
 
-func (w *worker) poke() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (w *worker) run(ctx context.Context) {
-	log := w.d.log.With("instance_id", w.instanceID)
+// run sends the instance's pending commands until there are none left.
+func (in *instance) run(ctx context.Context) {
+	log := in.d.log.With("instance_id", in.id)
+	failures := 0
 	for {
-		n, err := w.drain(ctx, log)
+		n, err := in.drain(ctx, log)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
-			log.Warn("dispatch paused after an error", "error", err)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(w.d.cfg.RetryDelay):
-			case <-w.wake:
-			}
+			wait := in.backoff(failures, err)
+			failures++
+			in.mu.Lock()
+			in.lastError = err.Error()
+			in.mu.Unlock()
+			log.Warn("dispatch paused after an error", "error", err, "retry_in", wait)
+			in.sleep(ctx, wait, nil)
 			continue
 		}
-		if n == 0 && w.d.retire(w) {
+		if n > 0 {
+			failures = 0
+			in.mu.Lock()
+			in.lastError = ""
+			in.mu.Unlock()
+		}
+		if n == 0 && in.d.retire(in) {
 			return
 		}
 	}
 }
 
-// drain sends every pending command of the instance and returns how many it
-// handled.
-func (w *worker) drain(ctx context.Context, log *slog.Logger) (int, error) {
-	store := w.d.deps.Store
+// backoff is the wait after the failures-th error in a row: doubling from
+// RetryDelay up to MaxRetryDelay, or longer when the arr asked for it.
+func (in *instance) backoff(failures int, err error) time.Duration {
+	cfg := in.d.cfg
+	wait := cfg.RetryDelay << min(failures, 20)
+	if wait <= 0 || wait > cfg.MaxRetryDelay {
+		wait = cfg.MaxRetryDelay
+	}
+	if ra := retryAfter(err); ra > wait {
+		wait = ra
+	}
+	return wait
+}
+
+// drain sends pending commands, in fair order, and returns how many it
+// handled. It returns 0 and no error only when nothing is pending.
+func (in *instance) drain(ctx context.Context, log *slog.Logger) (int, error) {
+	store := in.d.deps.Store
 	handled := 0
 	for {
-		cmds, err := store.PendingCommands(ctx, w.instanceID, w.d.cfg.BatchSize)
+		if err := in.expireStale(ctx, log); err != nil {
+			return handled, err
+		}
+		in.mu.Lock()
+		after := in.lastQueue
+		in.mu.Unlock()
+		cmds, err := store.FairPendingCommands(ctx, in.id, after, in.d.cfg.BatchSize)
 		if err != nil {
 			return handled, err
 		}
 		if len(cmds) == 0 {
 			return handled, nil
 		}
-		inst, err := store.GetInstance(ctx, w.instanceID)
+		inst, err := store.GetInstance(ctx, in.id)
 		if err != nil {
 			return handled, err
 		}
-		sender, err := w.d.deps.Connector.Connect(ctx, w.instanceID)
+		in.setLimits(inst)
+		sender, err := in.d.deps.Connector.Connect(ctx, in.id)
 		if err != nil {
 			return handled, err
 		}
-		limiter := w.d.limiter(inst)
 		for _, cmd := range cmds {
-			if err := limiter.Wait(ctx); err != nil {
-				return handled, err
+			err := in.dispatch(ctx, log, inst, sender, cmd)
+			if errors.Is(err, errHeld) {
+				// Read again: settings, pending commands and the
+				// round robin may have changed while waiting.
+				handled++
+				break
 			}
-			if err := w.send(ctx, log, sender, cmd); err != nil {
+			if err != nil {
 				return handled, err
 			}
 			handled++
@@ -83,33 +108,139 @@ func (w *worker) drain(ctx context.Context, log *slog.Logger) (int, error) {
 	}
 }
 
-// send posts one command and records the outcome. A command the arr
-// refuses for good is failed; an error that may pass (the arr unreachable,
-// a timeout) leaves it pending and returns the error so the worker backs off.
-func (w *worker) send(ctx context.Context, log *slog.Logger, sender Sender, cmd domain.DispatchedCommand) error {
-	deps := w.d.deps
-	log = log.With("command_id", cmd.ID, "command", cmd.Name, "run_id", cmd.RunID)
+// dispatch carries one command through every check to the arr.
+func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.Instance, sender Sender, cmd domain.PendingCommand) error {
+	d := in.d
+	if err := in.hold(ctx, inst, sender); err != nil {
+		return err
+	}
 	c, err := domain.DecodeCommandBody(cmd.Body)
 	if err != nil {
-		return w.fail(ctx, cmd, err.Error())
+		return in.fail(ctx, cmd.DispatchedCommand, err.Error())
 	}
+	cost := cmd.Cost
+	if cost <= 0 {
+		cost = max(c.Cost(), 1)
+	}
+	if err := in.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	wait, err := in.reserve(ctx, inst, cmd, cost)
+	var over errOverCap
+	if errors.As(err, &over) {
+		log.Warn("command refused: over the cap", "command_id", cmd.ID, "error", err)
+		return in.fail(ctx, cmd.DispatchedCommand, over.Error())
+	}
+	if err != nil {
+		return err
+	}
+	if !wait.IsZero() {
+		in.mu.Lock()
+		in.capUntil = wait
+		in.mu.Unlock()
+		log.Debug("cap reached", "command_id", cmd.ID, "until", wait)
+		in.sleep(ctx, min(wait.Sub(d.now()), d.cfg.HoldCheckInterval), nil)
+		return errHeld
+	}
+	in.mu.Lock()
+	in.capUntil = time.Time{}
+	in.lastQueue = cmd.QueueID
+	in.mu.Unlock()
+	return in.send(ctx, log, sender, cmd, c)
+}
+
+// hold waits while the instance is paused, its breaker open, its commands
+// in flight at the limit or its download queue too long; it returns
+// errHeld after such a wait, nil when the command may go.
+func (in *instance) hold(ctx context.Context, inst domain.Instance, sender Sender) error {
+	d := in.d
+	in.mu.Lock()
+	paused, inflight, queueAt := in.paused, len(in.inflight), in.queueAt
+	openedAt := in.openedAt
+	in.mu.Unlock()
+	switch {
+	case paused:
+		in.sleep(ctx, d.cfg.HoldCheckInterval, nil)
+		return errHeld
+	case in.breaker.State() == gobreaker.StateOpen:
+		in.sleep(ctx, min(time.Until(openedAt.Add(d.cfg.BreakerOpenFor))+time.Millisecond, d.cfg.HoldCheckInterval), nil)
+		return errHeld
+	case inflight >= in.maxInFlight(inst):
+		in.sleep(ctx, d.cfg.HoldCheckInterval, in.freed)
+		return errHeld
+	}
+	if inst.MaxQueueSize <= 0 {
+		return nil
+	}
+	in.mu.Lock()
+	gated := in.queueGated
+	in.mu.Unlock()
+	if !gated && time.Since(queueAt) < d.cfg.QueueCheckInterval {
+		return nil
+	}
+	var size int
+	err := in.call(func() (err error) {
+		size, err = sender.QueueSize(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dispatch: unable to read the download queue: %w", err)
+	}
+	in.mu.Lock()
+	in.queueSize, in.queueAt, in.queueGated = size, time.Now(), size > inst.MaxQueueSize
+	in.mu.Unlock()
+	if size > inst.MaxQueueSize {
+		in.sleep(ctx, d.cfg.QueueCheckInterval, nil)
+		return errHeld
+	}
+	return nil
+}
+
+// send posts one command, after settling with the arr's command list a
+// command whose earlier POST may have arrived, and records the outcome. A
+// command the arr refuses for good is failed; an error that may pass
+// leaves it pending (and attempted, so it is reconciled before the next
+// POST) and is returned so the worker backs off.
+func (in *instance) send(ctx context.Context, log *slog.Logger, sender Sender, cmd domain.PendingCommand, c domain.Command) error {
+	log = log.With("command_id", cmd.ID, "command", cmd.Name, "run_id", cmd.RunID)
 	// Once a command is on its way it is seen through: stopping the
 	// dispatcher must not leave a command sent but unrecorded.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	arrID, err := sender.SendCommand(ctx, c)
-	if err != nil {
-		if Retryable(err) {
+	if cmd.AttemptedAt != nil {
+		found, err := in.reconcile(ctx, log, sender, cmd, c)
+		if err != nil || found {
 			return err
 		}
-		log.Warn("command refused", "error", err)
-		return w.fail(ctx, cmd, err.Error())
 	}
+	var arrID int64
+	err := in.call(func() (err error) {
+		arrID, err = sender.SendCommand(ctx, c)
+		return err
+	})
+	if err != nil {
+		if Retryable(err) {
+			if nerr := in.d.deps.Store.NoteCommandError(ctx, cmd.ID, err.Error()); nerr != nil {
+				log.Warn("send error not recorded", "error", nerr)
+			}
+			return fmt.Errorf("dispatch: command %d not sent: %w", cmd.ID, err)
+		}
+		log.Warn("command refused", "error", err)
+		return in.fail(ctx, cmd.DispatchedCommand, err.Error())
+	}
+	return in.recordSent(ctx, log, cmd.DispatchedCommand, arrID, nil)
+}
+
+// recordSent records that the arr holds a command under arrID, with its
+// items' cooldown, and follows it until it ends. A command the arr already
+// reports ended (found by reconciliation) is ended at once.
+func (in *instance) recordSent(ctx context.Context, log *slog.Logger, cmd domain.DispatchedCommand, arrID int64, ended *ArrCommand) error {
+	deps := in.d.deps
 	cooldown, err := deps.Store.CooldownFor(ctx, cmd.QueueID)
 	if err != nil || cooldown <= 0 {
-		cooldown = w.d.cfg.DefaultCooldown
+		cooldown = in.d.cfg.DefaultCooldown
 	}
-	now := deps.Now().UTC()
+	now := in.d.now()
 	if err := deps.Store.RecordDispatch(ctx, domain.DispatchRecord{
 		CommandID:     cmd.ID,
 		ArrCommandID:  arrID,
@@ -119,6 +250,7 @@ func (w *worker) send(ctx context.Context, log *slog.Logger, sender Sender, cmd 
 		return err
 	}
 	log.Info("command sent", "arr_command_id", arrID, "cost", cmd.Cost)
+	cmd.Status, cmd.ArrCommandID, cmd.SentAt = domain.CommandSent, arrID, &now
 	if deps.Publisher != nil {
 		ev := domain.DispatchedEvent{
 			CommandID: cmd.ID, RunID: cmd.RunID, InstanceID: cmd.InstanceID, Command: cmd.Name,
@@ -128,33 +260,75 @@ func (w *worker) send(ctx context.Context, log *slog.Logger, sender Sender, cmd 
 			log.Warn("dispatched event not published", "error", err)
 		}
 	}
-	return w.handled(ctx, cmd)
+	if ended != nil {
+		in.end(ctx, log, cmd, *ended)
+	} else {
+		in.adopt(cmd)
+		in.startTracker()
+	}
+	return in.handled(ctx, cmd)
 }
 
-func (w *worker) fail(ctx context.Context, cmd domain.DispatchedCommand, reason string) error {
-	if err := w.d.deps.Store.FailCommand(ctx, cmd.ID, reason); err != nil {
+func (in *instance) fail(ctx context.Context, cmd domain.DispatchedCommand, reason string) error {
+	if err := in.d.deps.Store.EndCommand(ctx, cmd.ID, domain.CommandFailed, reason, in.d.now()); err != nil {
 		return err
 	}
-	return w.handled(ctx, cmd)
+	return in.handled(ctx, cmd)
 }
 
-func (w *worker) handled(ctx context.Context, cmd domain.DispatchedCommand) error {
-	if cmd.RunID == 0 || w.d.deps.Runs == nil {
+func (in *instance) handled(ctx context.Context, cmd domain.DispatchedCommand) error {
+	if cmd.RunID == 0 || in.d.deps.Runs == nil {
 		return nil
 	}
-	return w.d.deps.Runs.CommandHandled(ctx, cmd.RunID)
+	return in.d.deps.Runs.CommandHandled(ctx, cmd.RunID)
 }
 
-// Retryable reports whether a send error may pass on its own, so the
-// command should stay pending rather than fail. Errors that implement
-// Temporary() bool decide for themselves; context errors are retryable.
-func Retryable(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return true
+// expireStale records as expired the commands that waited longer than the
+// pending expiry, with what held them back, checked once a HoldCheckInterval.
+func (in *instance) expireStale(ctx context.Context, log *slog.Logger) error {
+	d := in.d
+	now := d.now()
+	in.mu.Lock()
+	due := now.Sub(in.lastExpiry) >= d.cfg.HoldCheckInterval || now.Before(in.lastExpiry)
+	reason := in.holdReasonLocked()
+	in.mu.Unlock()
+	if !due {
+		return nil
 	}
-	var t interface{ Temporary() bool }
-	if errors.As(err, &t) {
-		return t.Temporary()
+	msg := fmt.Sprintf("not sent within %s", d.cfg.PendingExpiry)
+	if reason != "" {
+		msg += ": " + reason
 	}
-	return false
+	expired, err := d.deps.Store.ExpirePendingCommands(ctx, in.id, now.Add(-d.cfg.PendingExpiry), msg, now)
+	if err != nil {
+		return err
+	}
+	in.mu.Lock()
+	in.lastExpiry = now
+	in.mu.Unlock()
+	for _, c := range expired {
+		log.Warn("command expired", "command_id", c.ID, "reason", msg)
+		if err := in.handled(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// holdReasonLocked describes what holds the instance back now, if
+// anything. The caller holds in.mu.
+func (in *instance) holdReasonLocked() string {
+	switch {
+	case in.paused:
+		return "dispatch paused: " + in.pauseReason
+	case in.breaker.State() == gobreaker.StateOpen:
+		return "the instance kept failing: " + in.lastError
+	case in.lastError != "":
+		return "the instance failed: " + in.lastError
+	case in.capUntil.After(in.d.now()):
+		return "the hourly or daily cap was used up"
+	case in.queueGated:
+		return fmt.Sprintf("the download queue held %d records", in.queueSize)
+	}
+	return ""
 }

@@ -113,3 +113,35 @@ func (s *Store) CooldownFor(ctx context.Context, queueID int64) (time.Duration, 
 	}
 	return time.Duration(q.CooldownHours) * time.Hour, nil
 }
+
+func (s *Store) FairPendingCommands(ctx context.Context, instanceID, afterQueue int64, limit int) ([]domain.PendingCommand, error) {
+	return s.Commands().FairPending(ctx, instanceID, afterQueue, limit)
+}
+
+func (s *Store) MarkCommandAttempted(ctx context.Context, id int64, at time.Time) error {
+	return s.Commands().MarkAttempted(ctx, id, at)
+}
+
+func (s *Store) CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) ([]domain.CountedSend, error) {
+	return s.Commands().CountedSends(ctx, instanceIDs, since, exclude)
+}
+
+func (s *Store) ExpirePendingCommands(ctx context.Context, instanceID int64, before time.Time, reason string, at time.Time) ([]domain.DispatchedCommand, error) {
+	return s.Commands().ExpirePending(ctx, instanceID, before, reason, at)
+}
+
+func (s *Store) CountPendingCommands(ctx context.Context, instanceID int64) (int, error) {
+	return s.Commands().CountPending(ctx, instanceID)
+}
+
+func (s *Store) SentCommands(ctx context.Context, instanceID int64) ([]domain.DispatchedCommand, error) {
+	return s.Commands().ListByStatus(ctx, instanceID, domain.CommandSent)
+}
+
+func (s *Store) EndCommand(ctx context.Context, id int64, status domain.CommandStatus, reason string, at time.Time) error {
+	return s.Commands().MarkEnded(ctx, id, status, reason, at)
+}
+
+func (s *Store) NoteCommandError(ctx context.Context, id int64, msg string) error {
+	return s.Commands().NoteError(ctx, id, msg)
+}

@@ -1,0 +1,132 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/vibequality/searcharr/core/domain"
+)
+
+// The rolling windows of the caps.
+const (
+	hourWindow = time.Hour
+	dayWindow  = 24 * time.Hour
+)
+
+// groupCaps is the budget an instance's group shares: the smallest cap any
+// member sets, per window (0 when none sets one), and the members' ids.
+type groupCaps struct {
+	members []int64
+	hourly  int
+	daily   int
+}
+
+func (d *Dispatcher) caps(ctx context.Context, id int64) (groupCaps, error) {
+	insts, err := d.deps.Store.BudgetGroup(ctx, id)
+	if err != nil {
+		return groupCaps{}, err
+	}
+	var g groupCaps
+	smallest := func(cur, v int) int {
+		if v > 0 && (cur == 0 || v < cur) {
+			return v
+		}
+		return cur
+	}
+	for _, in := range insts {
+		g.members = append(g.members, in.ID)
+		g.hourly = smallest(g.hourly, in.HourlyCap)
+		g.daily = smallest(g.daily, in.DailyCap)
+	}
+	if len(g.members) == 0 {
+		g.members = []int64{id}
+	}
+	return g, nil
+}
+
+// errOverCap fails a command that no window can ever hold.
+type errOverCap struct {
+	cost   int
+	window string
+	cap    int
+}
+
+func (e errOverCap) Error() string {
+	return fmt.Sprintf("dispatch: the command costs %d indexer searches, more than the %s cap of %d", e.cost, e.window, e.cap)
+}
+
+// fit reports when cost more searches fit a window of length w holding
+// sends (oldest first) under limit: now when they fit, else the moment
+// enough of the oldest sends have left the window. A window ending now
+// holds the sends after now-w, so a send at t leaves it at t+w exactly.
+func fit(sends []domain.CountedSend, now time.Time, w time.Duration, limit, cost int) time.Time {
+	if limit <= 0 {
+		return now
+	}
+	since := now.Add(-w)
+	used := 0
+	var in []domain.CountedSend
+	for _, s := range sends {
+		if s.At.After(since) {
+			used += s.Cost
+			in = append(in, s)
+		}
+	}
+	if used+cost <= limit {
+		return now
+	}
+	for _, s := range in {
+		used -= s.Cost
+		if used+cost <= limit {
+			return s.At.Add(w)
+		}
+	}
+	return now.Add(w)
+}
+
+// reserve takes cost searches from the instance's hourly and daily budget
+// (its group's, when it shares one) for cmd by marking it attempted: from
+// then on it counts for every worker of the group. The group's lock makes
+// the check and the mark one step. When the budget does not hold the cost
+// now, it returns when it will; nothing is marked then.
+func (in *instance) reserve(ctx context.Context, inst domain.Instance, cmd domain.PendingCommand, cost int) (wait time.Time, err error) {
+	d := in.d
+	lock := d.groupLock(inst)
+	lock.Lock()
+	defer lock.Unlock()
+	g, err := d.caps(ctx, inst.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := d.now()
+	if g.hourly > 0 || g.daily > 0 {
+		for _, c := range []struct {
+			name string
+			cap  int
+		}{{"hourly", g.hourly}, {"daily", g.daily}} {
+			if c.cap > 0 && cost > c.cap {
+				return time.Time{}, errOverCap{cost: cost, window: c.name, cap: c.cap}
+			}
+		}
+		since := now.Add(-hourWindow)
+		if g.daily > 0 {
+			since = now.Add(-dayWindow)
+		}
+		sends, err := d.deps.Store.CountedSends(ctx, g.members, since, cmd.ID)
+		if err != nil {
+			return time.Time{}, err
+		}
+		at := fit(sends, now, hourWindow, g.hourly, cost)
+		if t := fit(sends, now, dayWindow, g.daily, cost); t.After(at) {
+			at = t
+		}
+		if at.After(now) {
+			return at, nil
+		}
+	}
+	if err := d.deps.Store.MarkCommandAttempted(ctx, cmd.ID, now); err != nil {
+		return time.Time{}, err
+	}
+	return time.Time{}, nil
+}
