@@ -5,6 +5,7 @@ import (
 
 	"github.com/vibequality/searcharr/plugins/cutoff"
 	"github.com/vibequality/searcharr/plugins/missing"
+	"github.com/vibequality/searcharr/plugins/recent"
 	"github.com/vibequality/searcharr/sdk"
 )
 
@@ -14,6 +15,7 @@ import (
 var builtins = map[string]func() sdk.Strategy{
 	"missing": missing.New,
 	"cutoff":  cutoff.New,
+	"recent":  recent.New,
 }
 
 func builtinNames() []string {
