@@ -188,7 +188,9 @@ type harness struct {
 type harnessOption func(*api.Config, *api.Deps)
 
 // newHarness serves the API backed by st on a real loopback listener.
-func newHarness(t *testing.T, st *store.Store, opts ...harnessOption) *harness {
+// Options are harnessOption-shaped functions, which tune the config and
+// dependencies, or func(*api.Server), called before it listens.
+func newHarness(t *testing.T, st *store.Store, opts ...any) *harness {
 	t.Helper()
 	h := &harness{t: t, st: st, pub: &fakePublisher{}, logs: &syncBuffer{}, clock: &clock{}}
 	deps := apiwire.StoreDeps(st)
@@ -206,12 +208,25 @@ func newHarness(t *testing.T, st *store.Store, opts ...harnessOption) *harness {
 		Argon2:     auth.Argon2Params{Memory: 1024, Iterations: 1},
 		Limiter:    auth.LimiterConfig{UserThreshold: 5, IPThreshold: 50},
 	}
+	var mounts []func(*api.Server)
 	for _, o := range opts {
-		o(&cfg, &deps)
+		switch o := o.(type) {
+		case func(*api.Config, *api.Deps):
+			o(&cfg, &deps)
+		case harnessOption:
+			o(&cfg, &deps)
+		case func(*api.Server):
+			mounts = append(mounts, o)
+		default:
+			t.Fatalf("unknown harness option %T", o)
+		}
 	}
 	srv, err := api.New(deps, cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range mounts {
+		m(srv)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -44,10 +44,19 @@ func TestBadInputMatrix(t *testing.T) {
 		ib := instanceBody("New", "key-0002")
 		qb := queueBody(inst, "New")
 		huge := `{"name":"` + strings.Repeat("x", 3<<19) + `"}`
+		var ex struct {
+			ID int64 `json:"id"`
+		}
+		h.must(201, "POST", "/api/exclusions", map[string]any{"instance_id": inst, "kind": "episode", "target_id": 9}, a).json(t, &ex)
+		exID := ex.ID
+		xp := fmt.Sprintf("/api/exclusions/%d", exID)
+		xb := map[string]any{"instance_id": inst, "kind": "series", "target_id": 10, "reason": "r"}
+		past := "2001-01-01T00:00:00Z"
 
 		snapshot := func() string {
 			var parts []string
-			for _, p := range []string{"/api/instances", "/api/search-queues", "/api/auth/api-keys", "/api/search-history"} {
+			for _, p := range []string{"/api/instances", "/api/search-queues", "/api/auth/api-keys", "/api/search-history", "/api/exclusions",
+				fmt.Sprintf("/api/exclusions/%d", exID)} {
 				parts = append(parts, string(h.must(200, "GET", p, nil, a).Body))
 			}
 			n, _ := st.Users().Count(t.Context())
@@ -129,6 +138,41 @@ func TestBadInputMatrix(t *testing.T) {
 			{"GET", "/api/search-history?start_date=yesterday", nil, 422, "query.start_date"},
 			{"GET", "/api/search-history?start_date=2024-02-01&end_date=2024-01-01", nil, 422, "query.end_date"},
 			{"GET", "/api/search-history?status=bogus", nil, 422, "query.status"},
+			{"POST", qp + "/start", map[string]any{"override_cooldown": "yes"}, 422, "body.override_cooldown"},
+			{"POST", qp + "/start", map[string]any{"surprise": true}, 422, "body.surprise"},
+			{"POST", qp + "/preview", map[string]any{"override_cooldown": 1}, 422, "body.override_cooldown"},
+			{"POST", qp + "/preview", "[", 400, "body"},
+			{"POST", "/api/search-queues/0/preview", nil, 422, "path.id"},
+			{"POST", qp + "/clone", map[string]any{"name": ""}, 422, "body.name"},
+			{"POST", qp + "/clone", map[string]any{"name": strings.Repeat("n", 101)}, 422, "body.name"},
+			{"POST", qp + "/clone", map[string]any{"name": 7}, 422, "body.name"},
+			{"POST", qp + "/clone", huge, 413, ""},
+			{"DELETE", "/api/search-history", nil, 422, "query.older_than_days"},
+			{"DELETE", "/api/search-history?older_than_days=0", nil, 422, "query.older_than_days"},
+			{"DELETE", "/api/search-history?older_than_days=ten", nil, 422, "query.older_than_days"},
+			{"DELETE", "/api/search-history?older_than_days=99999", nil, 422, "query.older_than_days"},
+			{"DELETE", "/api/search-history?older_than_days=5&all_users=maybe", nil, 422, "query.all_users"},
+			{"GET", "/api/search-history/stats?days=0", nil, 422, "query.days"},
+			{"GET", "/api/search-history/stats?start_date=soon", nil, 422, "query.start_date"},
+			{"GET", "/api/search-history/failures?status=succeeded", nil, 422, "query.status"},
+			{"GET", "/api/search-history/queue/abc", nil, 422, "path.id"},
+			{"POST", "/api/exclusions", with(xb, "kind", "movie"), 422, "body.kind"},
+			{"POST", "/api/exclusions", with(xb, "kind", "album"), 422, "body.kind"},
+			{"POST", "/api/exclusions", with(xb, "target_id", del), 422, "target_id"},
+			{"POST", "/api/exclusions", with(xb, "target_id", 0), 422, "body.target_id"},
+			{"POST", "/api/exclusions", with(xb, "target_id", "ten"), 422, "body.target_id"},
+			{"POST", "/api/exclusions", with(xb, "instance_id", 424242), 422, "body.instance_id"},
+			{"POST", "/api/exclusions", with(xb, "instance_id", del), 422, "instance_id"},
+			{"POST", "/api/exclusions", with(xb, "expires_at", past), 422, "body.expires_at"},
+			{"POST", "/api/exclusions", with(xb, "expires_at", "tomorrow"), 422, "body.expires_at"},
+			{"POST", "/api/exclusions", with(xb, "reason", strings.Repeat("r", 501)), 422, "body.reason"},
+			{"POST", "/api/exclusions", with(xb, "kind", "episode", "target_id", 9), 409, "body.target_id"},
+			{"POST", "/api/exclusions", huge, 413, ""},
+			{"PUT", xp, map[string]any{"expires_at": past}, 422, "body.expires_at"},
+			{"PUT", xp, map[string]any{"title": strings.Repeat("t", 301)}, 422, "body.title"},
+			{"PUT", xp, map[string]any{"kind": "series"}, 422, "body.kind"},
+			{"PUT", "/api/exclusions/abc", map[string]any{}, 422, "path.id"},
+			{"POST", "/api/instances/abc/webhook/regenerate", nil, 422, "path.id"},
 		}
 		for _, c := range cases {
 			got := h.do(c.method, c.path, c.body, a)

@@ -78,3 +78,69 @@ func TestNoSecretInResponsesOrLogs(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookPasswordOnlyInItsOwnersAnswer: the webhook token and password
+// appear in the owner's GET webhook and regenerate answers and nowhere
+// else: not in instance answers, other users' attempts, errors, the
+// OpenAPI document or the logs; the arr API key appears nowhere at all.
+func TestWebhookPasswordOnlyInItsOwnersAnswer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		alice, bob := h.twoUsers()
+		a, b := bearer(alice.AccessToken), bearer(bob.AccessToken)
+		const apiKey = "SECRETKEYECHO0123456789abcdefgh"
+		inst := h.createInstance(a, "Sonarr", apiKey)
+		ip := fmt.Sprintf("/api/instances/%d", inst)
+		type hook struct {
+			URL      string `json:"url"`
+			Password string `json:"password"`
+		}
+		var first, second hook
+		h.must(http.StatusOK, "GET", ip+"/webhook", nil, a).json(t, &first)
+		h.must(http.StatusOK, "POST", ip+"/webhook/regenerate", nil, a).json(t, &second)
+
+		var others []string
+		record := func(r resp) { others = append(others, string(r.Body)+fmt.Sprint(r.Header)) }
+		for _, p := range []string{"/api/instances", ip, "/api/search-history", "/health", "/openapi.json", "/api/auth/me"} {
+			record(h.must(http.StatusOK, "GET", p, nil, a))
+		}
+		record(h.do("GET", ip+"/webhook", nil, b))
+		record(h.do("POST", ip+"/webhook/regenerate", nil, b))
+		record(h.do("PUT", ip, instanceBody("", apiKey), a))
+		record(h.do("POST", ip+"/test", nil, a))
+
+		tokenOf := func(u string) string { return u[strings.LastIndexByte(u, '/')+1:] }
+		secrets := []string{first.Password, second.Password, tokenOf(first.URL), tokenOf(second.URL)}
+		logs := h.logs.String()
+		for _, sec := range secrets {
+			if len(sec) < 40 {
+				t.Fatalf("webhook secret %q too short", sec)
+			}
+			for _, o := range others {
+				if strings.Contains(o, sec) {
+					t.Errorf("webhook secret found in an answer other than its owner's webhook: %.200s", o)
+				}
+			}
+			if strings.Contains(logs, sec) {
+				t.Error("webhook secret found in the logs")
+			}
+		}
+		bodies.mu.Lock()
+		all := strings.Join(bodies.all, "\n")
+		bodies.mu.Unlock()
+		if strings.Contains(all, apiKey) || strings.Contains(logs, apiKey) {
+			t.Error("arr api key found in an answer or the logs")
+		}
+		if n := strings.Count(all, second.Password); n != 1 {
+			t.Errorf("the current webhook password appears in %d answers, want only the regenerate answer", n)
+		}
+		// Sealed at rest.
+		var raw []byte
+		if err := st.DB().QueryRowContext(t.Context(), fmt.Sprintf("SELECT webhook_secret FROM instances WHERE id = %d", inst)).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), second.Password) {
+			t.Error("webhook password stored in clear")
+		}
+	})
+}
