@@ -43,6 +43,7 @@ type Library struct {
 	src        Source
 	states     StateReader
 	instanceID int64
+	cache      *Cache
 
 	mu       sync.Mutex
 	series   []arr.Series
@@ -59,8 +60,24 @@ func New(src Source, states StateReader, instanceID int64) *Library {
 	return &Library{src: src, states: states, instanceID: instanceID}
 }
 
+// WithCache makes the Library serve whole-list walks of the wanted lists
+// (pages of MaxPageSize) from c, shared with other runs; smaller pages,
+// which server-sorted strategies read, still come from the arr. It returns
+// l.
+func (l *Library) WithCache(c *Cache) *Library {
+	l.cache = c
+	return l
+}
+
 // WantedMissing implements sdk.Library.
 func (l *Library) WantedMissing(ctx context.Context, q sdk.WantedQuery) (sdk.ItemPage, error) {
+	if l.cache != nil && wholeList(q) {
+		page, err := l.cachedPage(ctx, "missing", l.src.WantedMissing, q)
+		if err != nil {
+			return sdk.ItemPage{}, fmt.Errorf("library: wanted/missing: %w", err)
+		}
+		return page, nil
+	}
 	page, err := l.wanted(ctx, l.src.WantedMissing, q)
 	if err != nil {
 		return sdk.ItemPage{}, fmt.Errorf("library: wanted/missing: %w", err)
@@ -70,6 +87,13 @@ func (l *Library) WantedMissing(ctx context.Context, q sdk.WantedQuery) (sdk.Ite
 
 // WantedCutoff implements sdk.Library.
 func (l *Library) WantedCutoff(ctx context.Context, q sdk.WantedQuery) (sdk.ItemPage, error) {
+	if l.cache != nil && wholeList(q) {
+		page, err := l.cachedPage(ctx, "cutoff", l.src.WantedCutoff, q)
+		if err != nil {
+			return sdk.ItemPage{}, fmt.Errorf("library: wanted/cutoff: %w", err)
+		}
+		return page, nil
+	}
 	page, err := l.wanted(ctx, l.src.WantedCutoff, q)
 	if err != nil {
 		return sdk.ItemPage{}, fmt.Errorf("library: wanted/cutoff: %w", err)
