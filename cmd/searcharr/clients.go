@@ -26,6 +26,9 @@ import (
 type clients struct {
 	st  *store.Store
 	log *slog.Logger
+	// wanted caches whole wanted lists across runs; serve sets it once and
+	// the webhook receiver invalidates it (nil caches nothing).
+	wanted *library.Cache
 
 	mu    sync.Mutex
 	cache map[int64]cachedClient
@@ -90,7 +93,7 @@ func (c *clients) Library(ctx context.Context, inst domain.Instance) (sdk.Librar
 	if err != nil {
 		return nil, err
 	}
-	return library.New(cl, c.st, inst.ID), nil
+	return library.New(cl, c.st, inst.ID).WithCache(c.wanted), nil
 }
 
 // commandLister reads GET /api/v3/command with the commands' bodies, which
