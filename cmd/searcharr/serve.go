@@ -68,7 +68,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	server, err := api.New(apiwire.Deps(st, events, plugins, api.URLPolicy{}, log), api.Config{
+	apiDeps := apiwire.Deps(st, events, plugins, api.URLPolicy{}, log)
+	apiDeps.Previewer = apiwire.Previewer(eng)
+	server, err := api.New(apiDeps, api.Config{
 		SigningKey:     signingKey,
 		TrustedProxies: cfg.TrustedProxies,
 		BaseURL:        cfg.BaseURL,
