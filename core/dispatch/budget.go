@@ -71,8 +71,16 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 	if in.queueGated && inst.MaxQueueSize > 0 {
 		st.Reasons = append(st.Reasons, domain.PauseQueue)
 	}
+	capUntil := in.capUntil
 	in.mu.Unlock()
-	if (st.Hour.Cap > 0 && st.Hour.Remaining == 0) || (st.Day.Cap > 0 && st.Day.Remaining == 0) {
+	// The worker waits for the cap when the next command's cost does not
+	// fit, even with some budget left.
+	if capUntil.After(now) && (st.Hour.Cap > 0 || st.Day.Cap > 0) {
+		st.Reasons = append(st.Reasons, domain.PauseCap)
+		if capUntil.After(next) {
+			next = capUntil
+		}
+	} else if (st.Hour.Cap > 0 && st.Hour.Remaining == 0) || (st.Day.Cap > 0 && st.Day.Remaining == 0) {
 		st.Reasons = append(st.Reasons, domain.PauseCap)
 		for _, w := range []domain.BudgetWindow{st.Hour, st.Day} {
 			if w.Cap > 0 && w.Remaining == 0 && w.FreesAt != nil && w.FreesAt.After(next) {

@@ -165,10 +165,10 @@ func TestRateAndBurstAreNeverExceeded(t *testing.T) {
 				}
 			}
 		}
-		pending, _ := st.Commands().ListPending(context.Background(), inst.ID)
-		if len(pending) != 0 {
-			t.Fatalf("%d commands still pending", len(pending))
-		}
+		waitFor(t, "every command recorded", func() bool {
+			pending, _ := st.Commands().ListPending(context.Background(), inst.ID)
+			return len(pending) == 0
+		})
 	})
 }
 
