@@ -3,6 +3,7 @@ package main
 import (
 	"sort"
 
+	"github.com/vibequality/searcharr/plugins/custom"
 	"github.com/vibequality/searcharr/plugins/cutoff"
 	"github.com/vibequality/searcharr/plugins/missing"
 	"github.com/vibequality/searcharr/plugins/recent"
@@ -16,6 +17,7 @@ var builtins = map[string]func() sdk.Strategy{
 	"missing": missing.New,
 	"cutoff":  cutoff.New,
 	"recent":  recent.New,
+	"custom":  custom.New,
 }
 
 func builtinNames() []string {
