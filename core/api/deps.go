@@ -231,7 +231,7 @@ type BusStatus interface {
 }
 
 // Deps are the API's collaborators. Every field is required except
-// Previewer, Scheduler, Logger and Now.
+// Previewer, Scheduler, Schedules, Logger and Now.
 type Deps struct {
 	Instances     Instances
 	Queues        Queues
@@ -251,6 +251,8 @@ type Deps struct {
 	Previewer Previewer
 	// Scheduler is shown in GET /health; nil leaves it out.
 	Scheduler SchedulerStatus
+	// Schedules serves the schedule and scheduler routes; nil leaves them out.
+	Schedules Schedules
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.

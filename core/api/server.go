@@ -204,4 +204,5 @@ func (s *Server) routes() {
 	s.historyRoutes()
 	s.exclusionRoutes()
 	s.pluginRoutes()
+	s.scheduleRoutes()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -163,7 +164,7 @@ func newQueue(t *testing.T, st *store.Store, clock *fakeClock, name string, mod 
 
 func newScheduler(t *testing.T, st *store.Store, clock *fakeClock, pub *recorder, cfg Config) *Scheduler {
 	t.Helper()
-	s, err := New(Deps{Store: st, Publisher: pub, Clock: clock}, cfg)
+	s, err := New(Deps{Store: st, Publisher: pub, Clock: clock, Logger: slog.New(slog.DiscardHandler)}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -419,3 +419,24 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// A run the API opened (pending, no lease yet) holds scheduled triggers
+// back just as a leased run does.
+func TestNoTriggerWhileAnAPIRunIsPending(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store, clock *fakeClock) {
+		ctx := context.Background()
+		pub := &recorder{}
+		q := newQueue(t, st, clock, "api", nil)
+		run, err := st.Runs().Create(ctx, domain.Run{
+			QueueID: q.ID, QueueName: q.Name, InstanceID: q.InstanceID, Strategy: q.Strategy,
+			Trigger: domain.TriggerAPI, CorrelationID: "api-1", Status: domain.RunPending, CreatedAt: clock.Now(),
+		})
+		must(t, err)
+		s := newScheduler(t, st, clock, pub, Config{})
+		tick(t, s)
+		wantTriggers(t, pub, 0, "while the API's run is pending")
+		must(t, st.Runs().Finish(ctx, run.ID, domain.RunSucceeded, ""))
+		tick(t, s)
+		wantTriggers(t, pub, 1, "once it ended")
+	})
+}

@@ -24,6 +24,12 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return "schedule: " + e.Field + ": " + e.Message }
 
+// Path is the setting at fault, as Field.
+func (e *FieldError) Path() string { return e.Field }
+
+// Detail is what is wrong with it, as Message.
+func (e *FieldError) Detail() string { return e.Message }
+
 // Unwrap makes a FieldError match domain.ErrInvalid.
 func (e *FieldError) Unwrap() error { return domain.ErrInvalid }
 

@@ -269,3 +269,25 @@ func TestDecideMisfire(t *testing.T) {
 		t.Errorf("a late one-time queue: %+v, %v; want it to run once", d, err)
 	}
 }
+
+// An every-quarter-hour cron job does not run the repeated hour twice when
+// clocks fall back, and keeps running through the spring gap.
+func TestCronQuarterHoursAcrossClockChanges(t *testing.T) {
+	berlin := mustLoc(t, "Europe/Berlin")
+	sp := mustCompile(t, recurring(60), domain.Schedule{Kind: domain.ScheduleCron, Cron: "*/15 * * * *", TimeZone: "Europe/Berlin"})
+	autumn := slots(t, sp, time.Date(2025, 10, 26, 1, 50, 0, 0, berlin), 12)
+	for i := 1; i < len(autumn); i++ {
+		if !autumn[i].After(autumn[i-1]) {
+			t.Fatalf("slots not increasing: %v", autumn)
+		}
+		a, b := autumn[i-1].In(berlin), autumn[i].In(berlin)
+		if a.Hour() == b.Hour() && a.Minute() == b.Minute() {
+			t.Fatalf("wall time %s ran twice", b.Format("15:04"))
+		}
+	}
+	spring := slots(t, sp, time.Date(2025, 3, 30, 1, 50, 0, 0, berlin), 3)
+	want := time.Date(2025, 3, 30, 1, 0, 0, 0, time.UTC) // 03:00 CEST
+	if !spring[0].Equal(want) || !spring[1].Equal(want.Add(15*time.Minute)) {
+		t.Fatalf("spring slots = %v", spring)
+	}
+}
