@@ -14,6 +14,7 @@ import (
 	"github.com/vibequality/searcharr/core/config"
 	"github.com/vibequality/searcharr/core/dispatch"
 	"github.com/vibequality/searcharr/core/engine"
+	"github.com/vibequality/searcharr/core/library"
 )
 
 // serve wires every part and runs until ctx ends, then shuts down in order:
@@ -47,6 +48,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	arrs := newClients(st, log)
+	// The wanted lists are cached per instance across runs, so orders that
+	// need the whole list do not refetch it every run; webhook events
+	// invalidate an instance's lists.
+	wanted := library.NewCache(library.DefaultCacheTTL, nil)
+	arrs.wanted = wanted
 	var eng *engine.Engine
 	disp, err := dispatch.New(dispatch.Deps{
 		Store:     st,
