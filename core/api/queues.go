@@ -30,6 +30,11 @@ type queueBody struct {
 	Filters         map[string]any `json:"filters,omitempty" doc:"The strategy's configuration (see GET /api/plugins config_schema)"`
 	MaxItemsPerRun  int            `json:"max_items_per_run,omitempty" minimum:"1" maximum:"10000" default:"50"`
 	CooldownHours   int            `json:"cooldown_hours,omitempty" minimum:"1" maximum:"8760" default:"24"`
+	// The rest of the budget and policy every strategy shares.
+	MaxSearchesPerRun  int    `json:"max_searches_per_run,omitempty" minimum:"1" maximum:"100000" doc:"Indexer searches a run may spend (a SeasonSearch costs 1, an EpisodeSearch 1 per episode); default: max_items_per_run"`
+	CooldownMode       string `json:"cooldown_mode,omitempty" enum:"flat,adaptive" default:"flat" doc:"flat: cooldown_hours after every search; adaptive: a base by the item's age, doubled for each search since its last grab, capped at 30 days"`
+	SharedCooldown     *bool  `json:"shared_cooldown,omitempty" default:"true" doc:"Whether searches by the instance's other queues count towards this queue's cooldown"`
+	IncludeUnmonitored bool   `json:"include_unmonitored,omitempty" doc:"Let the host policy search unmonitored items the strategy asks for"`
 }
 
 type queueOut struct {
@@ -43,6 +48,10 @@ type queueOut struct {
 	Filters             json.RawMessage `json:"filters"`
 	MaxItemsPerRun      int             `json:"max_items_per_run"`
 	CooldownHours       int             `json:"cooldown_hours"`
+	MaxSearchesPerRun   int             `json:"max_searches_per_run"`
+	CooldownMode        string          `json:"cooldown_mode"`
+	SharedCooldown      bool            `json:"shared_cooldown"`
+	IncludeUnmonitored  bool            `json:"include_unmonitored"`
 	IsActive            bool            `json:"is_active"`
 	Status              string          `json:"status" enum:"pending,running,completed,failed,paused,deactivated"`
 	StatusReason        string          `json:"status_reason,omitempty"`
@@ -63,6 +72,8 @@ func toQueueOut(q domain.Queue) queueOut {
 		ID: q.ID, InstanceID: q.InstanceID, Name: q.Name, Strategy: q.Strategy, Recurring: q.Recurring,
 		IntervalHours: q.IntervalMinutes / 60, IntervalMinutes: q.IntervalMinutes, Filters: filters,
 		MaxItemsPerRun: q.MaxItemsPerRun, CooldownHours: q.CooldownHours, IsActive: q.IsActive,
+		MaxSearchesPerRun: q.MaxSearchesPerRun, CooldownMode: cooldownMode(q.CooldownMode),
+		SharedCooldown: !q.OwnCooldown, IncludeUnmonitored: q.IncludeUnmonitored,
 		Status: string(q.Status), StatusReason: q.StatusReason, NextRun: q.NextRun, LastRun: q.LastRun,
 		LastError: q.LastError, ConsecutiveFailures: q.ConsecutiveFailures, CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt,
 	}
@@ -160,7 +171,22 @@ func (s *Server) resolveQueue(ctx context.Context, b *queueBody, q *domain.Queue
 	q.IntervalMinutes = minutes
 	q.MaxItemsPerRun = b.MaxItemsPerRun
 	q.CooldownHours = b.CooldownHours
+	q.MaxSearchesPerRun = b.MaxSearchesPerRun
+	if q.MaxSearchesPerRun == 0 {
+		q.MaxSearchesPerRun = q.MaxItemsPerRun
+	}
+	q.CooldownMode = domain.CooldownMode(cooldownMode(domain.CooldownMode(b.CooldownMode)))
+	q.OwnCooldown = b.SharedCooldown != nil && !*b.SharedCooldown
+	q.IncludeUnmonitored = b.IncludeUnmonitored
 	return nil
+}
+
+// cooldownMode names the mode, flat when unset.
+func cooldownMode(m domain.CooldownMode) string {
+	if m == "" {
+		return "flat"
+	}
+	return string(m)
 }
 
 func asConfigErrors(err error) (sdk.ConfigErrors, bool) {
