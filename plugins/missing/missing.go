@@ -62,6 +62,9 @@ func (*Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, error
 	if err != nil {
 		return sdk.Plan{}, fmt.Errorf("missing: %w", err)
 	}
+	if cfg.Grouping != wanted.ByEpisode {
+		run.UseSeasonStats()
+	}
 	if err := run.Walk(ctx, "wanted/missing", req.Library.WantedMissing); err != nil {
 		return sdk.Plan{}, fmt.Errorf("missing: %w", err)
 	}

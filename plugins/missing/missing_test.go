@@ -360,3 +360,43 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestSeasonStatisticsSpareEpisodeReads(t *testing.T) {
+	data := sdktest.LibraryData{
+		Items: testlib.Sonarr(),
+		Queue: testlib.SonarrQueue(),
+		Series: []sdk.Series{
+			{ID: 1, Title: "Alpha", Monitored: true, Seasons: []sdk.Season{
+				{Number: 0, EpisodeCount: 1}, {Number: 1, Monitored: true, EpisodeCount: 6, EpisodeFileCount: 2}, {Number: 2, Monitored: true, EpisodeCount: 2},
+			}},
+			// Gamma's statistics show one missing episode: no season pack
+			// is possible, so its episodes are not read.
+			{ID: 3, Title: "Gamma", Monitored: true, Seasons: []sdk.Season{{Number: 1, Monitored: true, EpisodeCount: 2, EpisodeFileCount: 1}}},
+		},
+	}
+	for _, grouping := range []string{"season", "series"} {
+		lib := sdktest.NewLibrary(data)
+		p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{"grouping":"`+grouping+`"}`, sdk.Budget{})
+		if got := lib.Count("Series"); got != 1 {
+			t.Errorf("%s: %d Series calls, want 1", grouping, got)
+		}
+		var read []int64
+		for _, c := range lib.Calls() {
+			if c.Method == "Episodes" {
+				read = append(read, c.Args[0].(int64))
+			}
+		}
+		if !reflect.DeepEqual(read, []int64{1}) {
+			t.Errorf("%s: read the episodes of series %v, want only 1", grouping, read)
+		}
+		if last := p.Intents[len(p.Intents)-1].Command; !reflect.DeepEqual(last, sdk.SearchEpisodes(402)) {
+			t.Errorf("%s: last command %+v, want an episode search of 402", grouping, last)
+		}
+	}
+	// Without grouping the statistics are not read.
+	lib := sdktest.NewLibrary(data)
+	testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{}`, sdk.Budget{})
+	if n := lib.Count("Series") + lib.Count("Episodes"); n != 0 {
+		t.Errorf("episode grouping read series or episodes %d times", n)
+	}
+}

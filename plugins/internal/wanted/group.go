@@ -17,6 +17,21 @@ const wholeSeries = -1
 // episodes is searched episode by episode, so no episode is ever both in an
 // EpisodeSearch and a SeasonSearch.
 func (r *Run) group(ctx context.Context, it *sdk.Item) (bool, error) {
+	key := groupKey{it.SeriesID, it.SeasonNumber}
+	if _, done := r.groups[key]; done && r.opts.Grouping == BySeason {
+		return false, nil
+	}
+	few, err := r.fewMissing(ctx, it)
+	if err != nil {
+		return false, err
+	}
+	if few {
+		// Neither the season nor, since the season is part of it, the
+		// series can qualify.
+		r.groups[key] = false
+		r.groups[groupKey{it.SeriesID, wholeSeries}] = false
+		return false, nil
+	}
 	eps, err := r.seriesEpisodes(ctx, it.SeriesID)
 	if err != nil {
 		return false, err
@@ -40,7 +55,6 @@ func (r *Run) group(ctx context.Context, it *sdk.Item) (bool, error) {
 			}
 		}
 	}
-	key := groupKey{it.SeriesID, it.SeasonNumber}
 	if _, done := r.groups[key]; done {
 		return false, nil
 	}
@@ -56,6 +70,31 @@ func (r *Run) group(ctx context.Context, it *sdk.Item) (bool, error) {
 		Reason:  fmt.Sprintf("season pack S%02d of %s: %d of %d aired episodes %s", it.SeasonNumber, title, len(items), aired, r.label),
 	}, Reason(ReasonSearched, fmt.Sprintf("in season pack S%02d of %s (%d of %d aired episodes %s)", it.SeasonNumber, title, len(items), aired, r.label)))
 	return true, nil
+}
+
+// fewMissing reports whether the season statistics, when used, show fewer
+// than two missing episodes in the item's season.
+func (r *Run) fewMissing(ctx context.Context, it *sdk.Item) (bool, error) {
+	if !r.useStats {
+		return false, nil
+	}
+	if !r.statsRead {
+		series, err := r.lib.Series(ctx)
+		if err != nil {
+			return false, fmt.Errorf("read series: %w", err)
+		}
+		r.stats = make(map[int64][]sdk.Season, len(series))
+		for _, s := range series {
+			r.stats[s.ID] = s.Seasons
+		}
+		r.statsRead = true
+	}
+	for _, s := range r.stats[it.SeriesID] {
+		if s.Number == it.SeasonNumber {
+			return s.EpisodeCount-s.EpisodeFileCount < 2, nil
+		}
+	}
+	return false, nil // unknown: read the episodes
 }
 
 // seriesEpisodes reads a series' episodes once per run, with the search

@@ -40,6 +40,11 @@ type Run struct {
 	// caches whether a season (or, with number -1, a series) qualified.
 	episodes map[int64][]sdk.Item
 	groups   map[groupKey]bool
+	// stats, when UseSeasonStats was called, are the series' season
+	// statistics, read on the first grouping; statsRead says they were.
+	useStats  bool
+	statsRead bool
+	stats     map[int64][]sdk.Season
 
 	intents   []sdk.Intent
 	decisions []sdk.Decision
@@ -80,6 +85,13 @@ func NewRun(ctx context.Context, req sdk.PlanRequest, opts Options, want Want, l
 		groups:   make(map[groupKey]bool),
 	}, nil
 }
+
+// UseSeasonStats lets grouping read the series' season statistics
+// (Library.Series, once) and skip reading the episodes of a season that has
+// fewer than two missing episodes, which cannot qualify for a season or
+// series search. Only for strategies that want missing items: the
+// statistics count files, not cutoffs.
+func (r *Run) UseSeasonStats() { r.useStats = true }
 
 // Now is the run's reference time.
 func (r *Run) Now() time.Time { return r.now }
