@@ -90,6 +90,14 @@ func (*Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, error
 	if err != nil {
 		return sdk.Plan{}, fmt.Errorf("custom: %w", err)
 	}
+	if cfg.Source == Both {
+		run.Annotate(func(it *sdk.Item) string {
+			if it.HasFile {
+				return "below cutoff"
+			}
+			return "missing"
+		})
+	}
 	items, err := readSources(ctx, req.Library, cfg)
 	if err != nil {
 		return sdk.Plan{}, fmt.Errorf("custom: %w", err)

@@ -142,6 +142,17 @@ func TestSourcePriorityAndSeedKeys(t *testing.T) {
 	}
 }
 
+func TestBothSourcesSayWhichList(t *testing.T) {
+	p := testlib.Plan(t, custom.New(), sdktest.NewLibrary(sonarr()), sdk.Sonarr, `{"source":"both"}`, sdk.Budget{})
+	rs := testlib.Reasons(p)
+	if r := rs[sdk.EpisodeKey(105)]; !strings.HasPrefix(r, "searched: wanted (below cutoff), aired ") {
+		t.Errorf("105: %q", r)
+	}
+	if r := rs[sdk.EpisodeKey(101)]; !strings.HasPrefix(r, "searched: wanted (missing), aired ") {
+		t.Errorf("101: %q", r)
+	}
+}
+
 func TestRadarr(t *testing.T) {
 	items := testlib.Radarr()
 	items[0].Genres, items[0].Tags, items[0].QualityProfileID, items[0].Year = []string{"Horror"}, []int64{1}, 3, 1990
