@@ -15,6 +15,8 @@ import (
 	"github.com/vibequality/searcharr/core/dispatch"
 	"github.com/vibequality/searcharr/core/engine"
 	"github.com/vibequality/searcharr/core/library"
+	"github.com/vibequality/searcharr/core/schedule"
+	"github.com/vibequality/searcharr/core/store"
 )
 
 // serve wires every part and runs until ctx ends, then shuts down in order:
@@ -74,8 +76,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sched, err := schedule.New(schedule.Deps{Store: st, Publisher: events, Logger: log},
+		schedule.Config{Exclusive: st.Dialect() == store.DialectSQLite})
+	if err != nil {
+		return err
+	}
+
 	apiDeps := apiwire.Deps(st, events, plugins, api.URLPolicy{}, log)
 	apiDeps.Previewer = apiwire.Previewer(eng)
+	apiDeps.Scheduler = sched
+	apiDeps.Schedules = sched
 	server, err := api.New(apiDeps, api.Config{
 		SigningKey:     signingKey,
 		TrustedProxies: cfg.TrustedProxies,
@@ -96,6 +106,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := disp.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	// The scheduler starts once the bus routes (its first pass publishes at
+	// once) and before the API takes requests (on SQLite it releases every
+	// lease a dead process left).
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
@@ -113,6 +129,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	var errs []error
+	sched.Stop()
 	errs = append(errs, server.Shutdown(shutdownCtx))
 	// Closing the bus lets handlers in progress (a run being planned)
 	// finish and takes no further triggers.

@@ -180,7 +180,16 @@ func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, statu
 		FinishedAt:      now,
 		DeactivateAfter: e.cfg.DeactivateAfter,
 	}
-	if q.Recurring && q.IntervalMinutes > 0 {
+	// The scheduler owns the queue's timing: a next run it already set (a
+	// cron or daily slot, say) stays. Only a recurring queue without a
+	// future next run gets one an interval from now.
+	if fresh, err := e.deps.Store.GetQueue(ctx, q.ID); err == nil {
+		q.NextRun = fresh.NextRun
+	}
+	switch {
+	case q.NextRun != nil && q.NextRun.After(now):
+		res.NextRun = q.NextRun
+	case q.Recurring && q.IntervalMinutes > 0:
 		next := now.Add(time.Duration(q.IntervalMinutes) * time.Minute)
 		res.NextRun = &next
 	}
