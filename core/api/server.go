@@ -205,4 +205,5 @@ func (s *Server) routes() {
 	s.exclusionRoutes()
 	s.pluginRoutes()
 	s.scheduleRoutes()
+	s.subscriptionRoutes()
 }
