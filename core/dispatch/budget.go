@@ -45,7 +45,6 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 		MaxInFlight:   in.maxInFlight(inst),
 		MaxQueueSize:  inst.MaxQueueSize,
 		Reasons:       []domain.PauseReason{},
-		BreakerState:  in.breaker.State().String(),
 	}
 	wall := time.Now()
 	st.NextTokenAt = now
@@ -55,16 +54,19 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 	}
 	next := st.NextTokenAt
 
+	breaker := in.breaker.State()
+	st.BreakerState = breaker.String()
 	in.mu.Lock()
 	st.InFlight = len(in.inflight)
+	st.LastError = in.lastError
 	st.QueueSize = in.queueSize
 	if in.paused {
 		st.Reasons = append(st.Reasons, domain.PauseManual)
 		st.PauseMessage = in.pauseReason
 	}
-	if s := in.breaker.State(); s == gobreaker.StateOpen {
+	if breaker == gobreaker.StateOpen {
 		st.Reasons = append(st.Reasons, domain.PauseBreaker)
-		if t := now.Add(time.Until(in.openedAt.Add(d.cfg.BreakerOpenFor))); t.After(next) {
+		if t := now.Add(time.Until(time.Unix(0, in.openedAt.Load()).Add(d.cfg.BreakerOpenFor))); t.After(next) {
 			next = t
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -28,11 +29,15 @@ type instance struct {
 	working  bool
 	tracking bool
 
+	// openedAt is when the breaker last opened, in Unix nanoseconds. It is
+	// apart from mu because the breaker changes state inside State(),
+	// which may be called with mu held.
+	openedAt atomic.Int64
+
 	mu          sync.Mutex
 	inflight    map[int64]domain.DispatchedCommand
 	paused      bool
 	pauseReason string
-	openedAt    time.Time // when the breaker last opened
 	queueSize   int       // -1 until read
 	queueAt     time.Time // when the queue was last read
 	queueGated  bool      // the queue was above max_queue_size then
@@ -61,11 +66,9 @@ func newInstance(d *Dispatcher, id int64) *instance {
 		IsSuccessful: func(err error) bool { return err == nil || !unhealthy(err) },
 		IsExcluded:   func(err error) bool { return canceled(err) },
 		OnStateChange: func(_ string, from, to gobreaker.State) {
-			in.mu.Lock()
 			if to == gobreaker.StateOpen {
-				in.openedAt = time.Now()
+				in.openedAt.Store(time.Now().UnixNano())
 			}
-			in.mu.Unlock()
 			d.log.Warn("circuit breaker changed", "instance_id", id, "from", from.String(), "to", to.String())
 			if to == gobreaker.StateClosed {
 				in.poke()

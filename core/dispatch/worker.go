@@ -156,8 +156,8 @@ func (in *instance) hold(ctx context.Context, inst domain.Instance, sender Sende
 	d := in.d
 	in.mu.Lock()
 	paused, inflight, queueAt := in.paused, len(in.inflight), in.queueAt
-	openedAt := in.openedAt
 	in.mu.Unlock()
+	openedAt := time.Unix(0, in.openedAt.Load())
 	switch {
 	case paused:
 		in.sleep(ctx, d.cfg.HoldCheckInterval, nil)
@@ -288,9 +288,10 @@ func (in *instance) handled(ctx context.Context, cmd domain.DispatchedCommand) e
 func (in *instance) expireStale(ctx context.Context, log *slog.Logger) error {
 	d := in.d
 	now := d.now()
+	open := in.breaker.State() == gobreaker.StateOpen
 	in.mu.Lock()
 	due := now.Sub(in.lastExpiry) >= d.cfg.HoldCheckInterval || now.Before(in.lastExpiry)
-	reason := in.holdReasonLocked()
+	reason := in.holdReasonLocked(open)
 	in.mu.Unlock()
 	if !due {
 		return nil
@@ -317,11 +318,11 @@ func (in *instance) expireStale(ctx context.Context, log *slog.Logger) error {
 
 // holdReasonLocked describes what holds the instance back now, if
 // anything. The caller holds in.mu.
-func (in *instance) holdReasonLocked() string {
+func (in *instance) holdReasonLocked(breakerOpen bool) string {
 	switch {
 	case in.paused:
 		return "dispatch paused: " + in.pauseReason
-	case in.breaker.State() == gobreaker.StateOpen:
+	case breakerOpen:
 		return "the instance kept failing: " + in.lastError
 	case in.lastError != "":
 		return "the instance failed: " + in.lastError

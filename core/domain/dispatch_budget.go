@@ -75,6 +75,8 @@ type BudgetStatus struct {
 	Paused       bool          `json:"paused"`
 	Reasons      []PauseReason `json:"reasons"`
 	PauseMessage string        `json:"pause_message,omitempty"`
+	// LastError is the error the last attempt met, until a send succeeds.
+	LastError string `json:"last_error,omitempty"`
 	// BreakerState is closed, open or half-open.
 	BreakerState string `json:"breaker_state"`
 	// NextSendAt is the earliest time the next command may go out, when
