@@ -221,3 +221,15 @@ func grabKey(r arr.HistoryRecord) string {
 	}
 	return "history:" + strconv.FormatInt(r.ID, 10)
 }
+
+// ArrHistory reads the grab history with each instance's arr client, as
+// connect returns it.
+func ArrHistory(connect func(ctx context.Context, instanceID int64) (*arr.Client, error)) History {
+	return HistoryFunc(func(ctx context.Context, instanceID int64, since time.Time) ([]arr.HistoryRecord, error) {
+		cl, err := connect(ctx, instanceID)
+		if err != nil {
+			return nil, err
+		}
+		return cl.History(ctx, since)
+	})
+}
