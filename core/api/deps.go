@@ -253,6 +253,8 @@ type Deps struct {
 	Scheduler SchedulerStatus
 	// Schedules serves the schedule and scheduler routes; nil leaves them out.
 	Schedules Schedules
+	// Budgets serves GET /api/instances/{id}/budget; nil leaves it out.
+	Budgets Budgets
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.

@@ -206,4 +206,5 @@ func (s *Server) routes() {
 	s.pluginRoutes()
 	s.scheduleRoutes()
 	s.subscriptionRoutes()
+	s.budgetRoutes()
 }
