@@ -182,3 +182,20 @@ type NotificationDelivery struct {
 	// Error is the failure, already stripped of URLs and secrets.
 	Error string
 }
+
+// NotificationSinkInput is what a user sends to create or change a sink.
+// On a change, an empty URL keeps the stored one and an empty Secret keeps
+// the stored secret while the sink stays a webhook.
+type NotificationSinkInput struct {
+	Name string
+	// URL is a shoutrrr service URL (discord://…, ntfy://…) or an http(s)
+	// URL, which makes a signed webhook sink.
+	URL    Secret
+	Secret Secret
+	Events []EventKind
+	// Enabled is nil for "keep" on a change and "enabled" on creation.
+	Enabled       *bool
+	Template      string
+	ContentType   string
+	RatePerMinute int
+}
