@@ -95,7 +95,7 @@ type fixture struct {
 	endpoint domain.WebhookEndpoint
 }
 
-func newFixture(t *testing.T, st *store.Store) fixture {
+func newFixture(t testing.TB, st *store.Store) fixture {
 	t.Helper()
 	ctx := context.Background()
 	u, err := st.Users().Create(ctx, domain.User{Username: "hooks", PasswordHash: "hash"})

@@ -74,7 +74,7 @@ type procHarness struct {
 	proc   *Processor
 }
 
-func newProcHarness(t *testing.T, st *store.Store, episodes SeriesEpisodes) *procHarness {
+func newProcHarness(t testing.TB, st *store.Store, episodes SeriesEpisodes) *procHarness {
 	t.Helper()
 	h := &procHarness{fixture: newFixture(t, st), pub: &recordingPublisher{}, pauser: &fakePauser{}, wanted: &fakeWanted{}}
 	var err error
@@ -89,7 +89,7 @@ func newProcHarness(t *testing.T, st *store.Store, episodes SeriesEpisodes) *pro
 }
 
 // deliver stores a delivery as the receiver would and returns its id.
-func (h *procHarness) deliver(t *testing.T, body []byte) int64 {
+func (h *procHarness) deliver(t testing.TB, body []byte) int64 {
 	t.Helper()
 	d, _, err := h.st.WebhookDeliveries().Insert(context.Background(), domain.WebhookDelivery{
 		InstanceID: h.instance.ID, EventType: "any", DedupeKey: fmt.Sprint(time.Now().UnixNano()), Payload: body,

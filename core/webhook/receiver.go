@@ -155,10 +155,16 @@ func (r *Receiver) Handler(c *fiber.Ctx) error {
 	}
 	sum := sha256.Sum256(body)
 	now := r.deps.Now().UTC()
+	window := r.cfg.DedupeWindow
+	if ev.Type == domain.HookHealth || ev.Type == domain.HookHealthRestored {
+		// The apps send the same body each time a check fails or recovers:
+		// a Health after a HealthRestored is news, however soon.
+		window = 0
+	}
 	d, dup, err := r.deps.Deliveries.Insert(ctx, domain.WebhookDelivery{
 		InstanceID: instanceID, EventType: string(ev.Type), DedupeKey: hex.EncodeToString(sum[:]),
 		Payload: body, ReceivedAt: now,
-	}, r.cfg.DedupeWindow)
+	}, window)
 	if err != nil {
 		r.log.Error("unable to store a webhook delivery", "instance_id", instanceID, "event", ev.Type, "err", err)
 		return refuse(c, fiber.StatusServiceUnavailable, "unable to store the webhook; retry later")

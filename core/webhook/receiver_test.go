@@ -87,6 +87,19 @@ func TestReceiverStoresBeforeAnswering(t *testing.T) {
 			t.Fatalf("unknown type: %d %s", status, body)
 		}
 
+		// Health bodies repeat each time a check fails or recovers: never
+		// folded.
+		for _, name := range []string{"sonarr-Health.json", "sonarr-HealthRestored.json", "sonarr-Health.json"} {
+			h := ok
+			h.body = readContract(t, name)
+			if status, body, _ := h.do(t, base); status != http.StatusOK || strings.Contains(string(body), "duplicate") {
+				t.Fatalf("%s: %d %s", name, status, body)
+			}
+		}
+		if n := len(stored(t, st)); n != 5 {
+			t.Fatalf("%d deliveries stored, want 5", n)
+		}
+
 		// A Test is visible as the last test received, before processing.
 		test := ok
 		test.body = readContract(t, "sonarr-Test.json")
