@@ -255,6 +255,8 @@ type Deps struct {
 	Schedules Schedules
 	// Budgets serves GET /api/instances/{id}/budget; nil leaves it out.
 	Budgets Budgets
+	// Notifications serves /api/notifications; nil leaves it out.
+	Notifications NotificationSinks
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.

@@ -207,4 +207,5 @@ func (s *Server) routes() {
 	s.scheduleRoutes()
 	s.subscriptionRoutes()
 	s.budgetRoutes()
+	s.notificationRoutes()
 }
