@@ -123,6 +123,8 @@ type Notifier struct {
 
 	mu      sync.Mutex
 	workers map[int64]*worker
+	// sending marks the shoutrrr sinks with a send in progress.
+	sending map[int64]bool
 	started bool
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -142,7 +144,7 @@ func New(deps Deps, cfg Config) (*Notifier, error) {
 	}
 	cfg.setDefaults()
 	n := &Notifier{deps: deps, cfg: cfg, log: deps.Logger.With("component", "notify"),
-		inbox: make(chan inbound, cfg.InboxSize), workers: map[int64]*worker{}}
+		inbox: make(chan inbound, cfg.InboxSize), workers: map[int64]*worker{}, sending: map[int64]bool{}}
 	n.http = newHTTPClient(n.checkAddr)
 	return n, nil
 }

@@ -268,3 +268,23 @@ func TestTestAction(t *testing.T) {
 		t.Fatalf("failed test = %+v, %v", got, err)
 	}
 }
+
+// TestHangingShoutrrrSinkHoldsOneSend: a service that never answers is
+// abandoned at the attempt timeout, shows its error, and gets no second
+// request while the first has not returned.
+func TestHangingShoutrrrSinkHoldsOneSend(t *testing.T) {
+	st := storetest.Open(t, store.DialectSQLite)
+	f := newFixture(t, st, fastConfig())
+	rcv := newReceiver(t)
+	rcv.setStatus(-1)
+	s := f.sink(t, domain.NotificationSinkInput{URL: domain.Secret("generic://" + strings.TrimPrefix(rcv.URL, "http://") + "/HANGPATH?disabletls=yes"),
+		Events: []domain.EventKind{domain.EventGrabFound}})
+	f.n.Accept(domain.EventGrabFound, f.grab(t, "one"))
+	waitFor(t, "the last attempt's error", func() bool {
+		return strings.HasPrefix(f.get(t, s.ID).LastError, "attempt 3 of 3: the previous message")
+	})
+	got := f.get(t, s.ID)
+	if n := len(rcv.got()); n != 1 || strings.Contains(got.LastError, "HANGPATH") {
+		t.Fatalf("receiver got %d requests; error %q", n, got.LastError)
+	}
+}

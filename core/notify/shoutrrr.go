@@ -44,23 +44,41 @@ func checkShoutrrrURL(raw string) error {
 	return nil
 }
 
+// errStillSending reports a sink whose previous send was abandoned and has
+// not returned yet.
+var errStillSending = errors.New("the previous message to this service has not returned yet")
+
 // sendShoutrrr delivers a message through a shoutrrr service. Services
 // take no context: a send outliving ctx is abandoned and reported as
-// timed out.
-func (n *Notifier) sendShoutrrr(ctx context.Context, target domain.NotificationTarget, m Message) error {
+// timed out, and the sink gets no new send until the abandoned one
+// returns, so a hanging service holds at most one goroutine.
+func (n *Notifier) sendShoutrrr(ctx context.Context, sinkID int64, target domain.NotificationTarget, m Message) error {
 	sender, err := shoutrrr.CreateSender(target.URL.Reveal())
 	if err != nil {
 		return permanentError{errors.New("the service URL is not valid")}
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		sender.Timeout = max(time.Until(dl), time.Millisecond)
+	n.mu.Lock()
+	if n.sending[sinkID] {
+		n.mu.Unlock()
+		return errStillSending
 	}
+	n.sending[sinkID] = true
+	n.mu.Unlock()
+	// ctx bounds the attempt; the router's own timeout would abandon the
+	// service's goroutine where the guard below cannot see it.
+	sender.Timeout = 24 * time.Hour
 	text := m.Text
 	if text == "" {
 		text = m.Title
 	}
 	done := make(chan []error, 1)
-	go func() { done <- sender.Send(text, &types.Params{"title": m.Title}) }()
+	go func() {
+		errs := sender.Send(text, &types.Params{"title": m.Title})
+		n.mu.Lock()
+		delete(n.sending, sinkID)
+		n.mu.Unlock()
+		done <- errs
+	}()
 	select {
 	case errs := <-done:
 		return errors.Join(errs...)

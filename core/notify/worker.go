@@ -247,5 +247,5 @@ func (n *Notifier) send(ctx context.Context, sink domain.NotificationSink, targe
 	if sink.Kind == domain.SinkWebhook {
 		return n.sendWebhook(ctx, sink, target, m)
 	}
-	return n.sendShoutrrr(ctx, target, m)
+	return n.sendShoutrrr(ctx, sink.ID, target, m)
 }
