@@ -15,6 +15,7 @@ import (
 	"github.com/vibequality/searcharr/core/dispatch"
 	"github.com/vibequality/searcharr/core/engine"
 	"github.com/vibequality/searcharr/core/library"
+	"github.com/vibequality/searcharr/core/notify"
 	"github.com/vibequality/searcharr/core/schedule"
 	"github.com/vibequality/searcharr/core/store"
 )
@@ -66,7 +67,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Logger: log}, engine.Config{})
+	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Logger: log}, engine.Config{})
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	notifier, err := apiwire.Notifier(st, api.URLPolicy{}, notify.Deps{Logger: log}, notify.Config{})
+	if err != nil {
+		return err
+	}
+	notifier.Register(events)
+
 	apiDeps := apiwire.Deps(st, events, plugins, api.URLPolicy{}, log)
+	apiDeps.Notifications = apiwire.Notifications(notifier)
 	apiDeps.Previewer = apiwire.Previewer(eng)
 	apiDeps.Scheduler = sched
 	apiDeps.Schedules = sched
@@ -112,6 +120,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := sched.Start(ctx); err != nil {
 		return err
 	}
+	if err := notifier.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
@@ -134,6 +145,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// Closing the bus lets handlers in progress (a run being planned)
 	// finish and takes no further triggers.
 	errs = append(errs, events.Close())
+	errs = append(errs, notifier.Stop(shutdownCtx))
 	errs = append(errs, disp.Stop(shutdownCtx))
 	if err := <-busDone; err != nil && !errors.Is(err, context.Canceled) {
 		errs = append(errs, err)

@@ -68,8 +68,15 @@ type Deps struct {
 	Planner   Planner
 	Libraries Libraries
 	Waker     Waker
+	// Publisher, when set, receives a notification when a run ends.
+	Publisher Publisher
 	Logger    *slog.Logger
 	Now       func() time.Time
+}
+
+// Publisher publishes events on the bus.
+type Publisher interface {
+	Publish(ctx context.Context, topic domain.Topic, kind domain.EventKind, payload any) error
 }
 
 // Config tunes the engine.

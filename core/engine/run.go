@@ -196,6 +196,7 @@ func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, statu
 	if err := e.deps.Store.ReleaseRun(ctx, q.ID, runID, res); err != nil {
 		return fmt.Errorf("engine: unable to release queue %d: %w", q.ID, err)
 	}
+	e.notifyEnded(ctx, q, runID, status, msg, counts, now)
 	e.log.Info("run ended", "queue_id", q.ID, "run_id", runID, "status", status,
 		"selected", counts.ItemsSelected, "commands", counts.CommandsSent, "indexer_searches", counts.IndexerSearches, "error", msg)
 	return nil
@@ -248,4 +249,23 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 		return fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
 	}
 	return e.release(ctx, q, runID, status, msg, counts)
+}
+
+// notifyEnded tells notification sinks that a run ended. Dry runs stay
+// quiet; a notification that cannot be published is logged, never fatal to
+// the run.
+func (e *Engine) notifyEnded(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts, at time.Time) {
+	if e.deps.Publisher == nil {
+		return
+	}
+	if run, err := e.deps.Store.GetRun(ctx, runID); err == nil {
+		if run.DryRun {
+			return
+		}
+		counts = run.Counts
+	}
+	n := domain.NewRunNotification(q, runID, status, msg, counts, at)
+	if err := e.deps.Publisher.Publish(ctx, domain.TopicNotifications, n.Kind(), n); err != nil {
+		e.log.Warn("run notification not published", "run_id", runID, "error", err)
+	}
 }
