@@ -109,6 +109,13 @@ func (in *instance) reserve(ctx context.Context, inst domain.Instance, cmd domai
 				return time.Time{}, errOverCap{cost: cost, window: c.name, cap: c.cap}
 			}
 		}
+		fits, err := d.fitsNow(ctx, g, now, cmd.ID, cost)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if fits {
+			return time.Time{}, d.deps.Store.MarkCommandAttempted(ctx, cmd.ID, now)
+		}
 		since := now.Add(-hourWindow)
 		if g.daily > 0 {
 			since = now.Add(-dayWindow)
@@ -129,4 +136,26 @@ func (in *instance) reserve(ctx context.Context, inst domain.Instance, cmd domai
 		return time.Time{}, err
 	}
 	return time.Time{}, nil
+}
+
+// fitsNow checks with two sums, the common case, whether cost more
+// searches fit both windows now; only when they do not are the sends
+// listed to find when they will.
+func (d *Dispatcher) fitsNow(ctx context.Context, g groupCaps, now time.Time, exclude int64, cost int) (bool, error) {
+	for _, w := range []struct {
+		cap    int
+		length time.Duration
+	}{{g.hourly, hourWindow}, {g.daily, dayWindow}} {
+		if w.cap <= 0 {
+			continue
+		}
+		used, err := d.deps.Store.CountedCost(ctx, g.members, now.Add(-w.length), exclude)
+		if err != nil {
+			return false, err
+		}
+		if used+cost > w.cap {
+			return false, nil
+		}
+	}
+	return true, nil
 }

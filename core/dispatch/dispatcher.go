@@ -25,6 +25,8 @@ type Store interface {
 	CountPendingCommands(ctx context.Context, instanceID int64) (int, error)
 	// MarkCommandAttempted records that a POST begins.
 	MarkCommandAttempted(ctx context.Context, id int64, at time.Time) error
+	// CountedCost sums what counts against the caps after since.
+	CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error)
 	// CountedSends returns what counts against the caps from since on.
 	CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) ([]domain.CountedSend, error)
 	// RecordDispatch marks a command sent and updates its items' search

@@ -33,9 +33,10 @@ type simEnv struct {
 	// timeout bounds each call of the arr client; 0 means 2s.
 	timeout time.Duration
 
-	mu    sync.Mutex
-	names map[int64]string // store instance id → simulator instance name
-	urls  map[int64]string
+	mu      sync.Mutex
+	names   map[int64]string // store instance id → simulator instance name
+	urls    map[int64]string
+	senders map[int64]dispatch.Sender
 }
 
 func newSimEnv(t *testing.T, st *store.Store, clock *fakearr.ManualClock, cfgs ...fakearr.InstanceConfig) *simEnv {
@@ -54,7 +55,7 @@ func newSimEnv(t *testing.T, st *store.Store, clock *fakearr.ManualClock, cfgs .
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &simEnv{t: t, st: st, sim: sim, url: srv.URL, clock: clock, owner: u.ID, names: map[int64]string{}, urls: map[int64]string{}}
+	return &simEnv{t: t, st: st, sim: sim, url: srv.URL, clock: clock, owner: u.ID, names: map[int64]string{}, urls: map[int64]string{}, senders: map[int64]dispatch.Sender{}}
 }
 
 // addInstance stores an instance pointing at a simulated one.
@@ -83,8 +84,11 @@ func (e *simEnv) addInstance(simName string, in domain.Instance) domain.Instance
 // Connect implements dispatch.Connector over the arr client.
 func (e *simEnv) Connect(ctx context.Context, id int64) (dispatch.Sender, error) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s, ok := e.senders[id]; ok {
+		return s, nil
+	}
 	name, u := e.names[id], e.urls[id]
-	e.mu.Unlock()
 	si := e.sim.Instance(name)
 	timeout := e.timeout
 	if timeout == 0 {
@@ -94,7 +98,9 @@ func (e *simEnv) Connect(ctx context.Context, id int64) (dispatch.Sender, error)
 	if err != nil {
 		return nil, err
 	}
-	return dispatch.ArrSender{Client: cl, Lister: lister{url: u + "/api/v3/command", key: si.APIKey()}}, nil
+	s := dispatch.ArrSender{Client: cl, Lister: lister{url: u + "/api/v3/command", key: si.APIKey()}}
+	e.senders[id] = s
+	return s, nil
 }
 
 // lister reads the command list with bodies.

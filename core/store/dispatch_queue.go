@@ -199,3 +199,25 @@ func (r *Commands) NoteError(ctx context.Context, id int64, msg string) error {
 		Where("id = ? AND status = ?", id, domain.CommandPending).Exec(ctx)
 	return wrap("note command error", err)
 }
+
+// CountedCost sums the cost of what CountedSends would list: the indexer
+// searches counted against the caps from since on, without exclude.
+func (r *Commands) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error) {
+	if len(instanceIDs) == 0 {
+		return 0, nil
+	}
+	var total int
+	err := r.s.db.NewSelect().Table("dispatched_commands").
+		ColumnExpr("COALESCE(SUM(cost), 0)").
+		Where("instance_id IN (?)", bun.List(instanceIDs)).
+		Where("id <> ?", exclude).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("sent_at > ?", utc(since)).
+				WhereOr("status = ? AND attempted_at IS NOT NULL", domain.CommandPending)
+		}).
+		Scan(ctx, &total)
+	if err != nil {
+		return 0, wrap("sum counted sends", err)
+	}
+	return total, nil
+}

@@ -145,3 +145,7 @@ func (s *Store) EndCommand(ctx context.Context, id int64, status domain.CommandS
 func (s *Store) NoteCommandError(ctx context.Context, id int64, msg string) error {
 	return s.Commands().NoteError(ctx, id, msg)
 }
+
+func (s *Store) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error) {
+	return s.Commands().CountedCost(ctx, instanceIDs, since, exclude)
+}
