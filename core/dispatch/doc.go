@@ -2,11 +2,33 @@
 //
 // The engine writes each intent as a pending dispatched command in the
 // database and wakes the dispatcher. One worker per instance takes that
-// instance's pending commands in order, waits for a token of the instance's
-// token bucket (golang.org/x/time/rate: it waits, it never drops), posts the
-// command, and records in one transaction that the command was sent and
-// when each of its items may be searched again. Because the command row is
-// written before the POST, a crash in between leaves a pending row that the
-// next start sends; Sonarr/Radarr de-duplicate an equal command that is
-// still queued, so the resend is safe.
+// instance's pending commands in fair order (round robin across search
+// queues, so one big queue cannot starve the others) and, for each:
+//
+//   - holds while the instance is paused (Pause/Resume, for example on a
+//     Health webhook), while its circuit breaker is open (after consecutive
+//     connection failures, timeouts or 5xx; one probe half-open, closed on
+//     success), while max_in_flight commands are still running at the arr,
+//     or while the arr's download queue (queue/status) holds more than
+//     max_queue_size records;
+//   - waits for a token of the instance's bucket (golang.org/x/time/rate:
+//     it waits, it never drops);
+//   - checks the rolling hourly and daily caps, counted in indexer searches
+//     from the dispatched_commands table, so a restart neither resets nor
+//     forgets them; instances of a budget group share the smallest cap of
+//     the group, and an in-process lock per group makes check and mark one
+//     step. A command whose cost does not fit waits until the oldest counted
+//     sends leave the window;
+//   - marks the command attempted, posts it, and records in one transaction
+//     that it was sent and when each of its items may be searched again;
+//   - follows it through command/{id} until it ends (or expires after
+//     InFlightTimeout), recording completed, failed or expired.
+//
+// Because the row is marked attempted before the POST, a crash (or a lost
+// answer) in between leaves an attempted pending row. Before posting it
+// again the worker looks for an equal command in the arr's command list and,
+// when found, records that one; otherwise it posts again, which the arr's
+// de-duplication makes safe while an equal command is still queued.
+// Commands that wait longer than PendingExpiry are recorded as expired with
+// what held them back.
 package dispatch
