@@ -161,3 +161,21 @@ func (l *commandLister) CommandResources(ctx context.Context) ([]arr.CommandReso
 	}
 	return out, nil
 }
+
+// SeriesEpisodes implements webhook.SeriesEpisodes: the episodes of a
+// series just added, for queues subscribed to SeriesAdd.
+func (c *clients) SeriesEpisodes(ctx context.Context, instanceID, seriesID int64) ([]domain.ItemKey, error) {
+	cl, err := c.client(ctx, instanceID)
+	if err != nil {
+		return nil, err
+	}
+	eps, err := cl.Episodes(ctx, seriesID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ItemKey, len(eps))
+	for i, e := range eps {
+		out[i] = domain.ItemKey{Type: domain.ItemEpisode, ID: e.ID}
+	}
+	return out, nil
+}

@@ -16,8 +16,10 @@ import (
 	"github.com/vibequality/searcharr/core/engine"
 	"github.com/vibequality/searcharr/core/library"
 	"github.com/vibequality/searcharr/core/notify"
+	"github.com/vibequality/searcharr/core/outcome"
 	"github.com/vibequality/searcharr/core/schedule"
 	"github.com/vibequality/searcharr/core/store"
+	"github.com/vibequality/searcharr/core/webhook"
 )
 
 // serve wires every part and runs until ctx ends, then shuts down in order:
@@ -73,6 +75,30 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	eng.Register(events)
 
+	// Webhooks: the receiver stores each delivery before answering; the
+	// processor has its effect (outcomes, health pause/resume, wanted-list
+	// invalidation, notifications, subscribed queue triggers) once.
+	hooks, err := webhook.NewProcessor(webhook.ProcessorDeps{
+		Deliveries: st.WebhookDeliveries(), Outcomes: st, Subscriptions: st.Queues(), Instances: st.Instances(),
+		Publisher: events, Dispatch: disp, Wanted: wanted, Episodes: arrs, Logger: log,
+	}, webhook.ProcessorConfig{})
+	if err != nil {
+		return err
+	}
+	hooks.Register(events)
+	receiver, err := webhook.NewReceiver(webhook.ReceiverDeps{
+		Endpoints: st.Instances(), Deliveries: st.WebhookDeliveries(), Instances: st.Instances(), Publisher: events, Logger: log,
+	}, webhook.ReceiverConfig{})
+	if err != nil {
+		return err
+	}
+	// Instances that send no webhooks get the same outcomes from their
+	// grab history.
+	poller, err := outcome.New(outcome.Deps{Store: st, History: outcome.ArrHistory(arrs.client), Wanted: wanted, Logger: log}, outcome.Config{})
+	if err != nil {
+		return err
+	}
+
 	signingKey, err := auth.SigningKey(secretKey)
 	if err != nil {
 		return err
@@ -105,6 +131,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	server.MountWebhookReceiver(receiver.Handler)
+
 	busDone := make(chan error, 1)
 	go func() { busDone <- events.Run(context.WithoutCancel(ctx)) }()
 	select {
@@ -124,6 +152,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := notifier.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	// Deliveries answered but left unprocessed by a crash are published
+	// again now.
+	if err := hooks.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	poller.Start(context.WithoutCancel(ctx))
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
@@ -142,6 +176,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer cancel()
 	var errs []error
 	sched.Stop()
+	poller.Stop()
+	hooks.Stop()
 	errs = append(errs, server.Shutdown(shutdownCtx))
 	// Closing the bus lets handlers in progress (a run being planned)
 	// finish and takes no further triggers.

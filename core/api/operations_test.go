@@ -142,6 +142,9 @@ func TestEveryDocumentedOperation(t *testing.T) {
 			t.Fatalf("published %+v, want one api trigger for run %d", ev, started.RunID)
 		}
 		call(200, "GET", qp+"/status", "/api/search-queues/{id}/status", nil, a)
+		call(200, "PUT", qp+"/subscriptions", "/api/search-queues/{id}/subscriptions",
+			map[string]any{"subscriptions": []map[string]any{{"event_type": "EpisodeFileDelete", "condition": `event.deleteReason == "missingFromDisk"`}}}, a)
+		call(200, "GET", qp+"/subscriptions", "/api/search-queues/{id}/subscriptions", nil, a)
 		call(200, "POST", qp+"/pause", "/api/search-queues/{id}/pause", nil, a)
 		call(200, "POST", qp+"/resume", "/api/search-queues/{id}/resume", nil, a)
 		var hist struct {

@@ -65,7 +65,25 @@ func (*Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, error
 	if cfg.Grouping != wanted.ByEpisode {
 		run.UseSeasonStats()
 	}
-	if err := run.Walk(ctx, "wanted/missing", req.Library.WantedMissing); err != nil {
+	list := req.Library.WantedMissing
+	if len(req.Trigger.Items) > 0 {
+		only := map[sdk.ItemKey]bool{}
+		for _, k := range req.Trigger.Items {
+			only[k] = true
+		}
+		list = func(ctx context.Context, q sdk.WantedQuery) (sdk.ItemPage, error) {
+			p, err := req.Library.WantedMissing(ctx, q)
+			kept := p.Items[:0]
+			for _, it := range p.Items {
+				if only[it.Key] {
+					kept = append(kept, it)
+				}
+			}
+			p.Items = kept
+			return p, err
+		}
+	}
+	if err := run.Walk(ctx, "wanted/missing", list); err != nil {
 		return sdk.Plan{}, fmt.Errorf("missing: %w", err)
 	}
 	return run.Plan(), nil

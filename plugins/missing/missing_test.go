@@ -400,3 +400,28 @@ func TestSeasonStatisticsSpareEpisodeReads(t *testing.T) {
 		t.Errorf("episode grouping read series or episodes %d times", n)
 	}
 }
+
+// TestTriggerItemsLimitThePlan: a webhook trigger naming items (a file
+// deleted from disk, say) plans just those items.
+func TestTriggerItemsLimitThePlan(t *testing.T) {
+	lib := sdktest.NewLibrary(sdktest.LibraryData{Items: testlib.Sonarr()})
+	s := sdktest.Connect(t, missing.New())
+	p, err := s.Plan(context.Background(), sdk.PlanRequest{
+		Trigger:  sdk.Trigger{Kind: sdk.TriggerWebhook, Event: "EpisodeFileDelete", Items: []sdk.ItemKey{sdk.EpisodeKey(201)}},
+		Instance: sdk.Instance{ID: 1, Kind: sdk.Sonarr},
+		Budget:   sdk.Budget{MaxCost: 10},
+		Now:      testlib.Now,
+		Library:  lib,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Intents) != 1 || p.Intents[0].Items[0] != sdk.EpisodeKey(201) {
+		t.Fatalf("intents = %+v, want only episode 201", p.Intents)
+	}
+	for _, d := range p.Decisions {
+		if d.Item != sdk.EpisodeKey(201) {
+			t.Fatalf("decision about %v, which the trigger did not name", d.Item)
+		}
+	}
+}
