@@ -25,15 +25,16 @@ const userAgent = "Searcharr"
 // Client talks to one Sonarr or Radarr instance. It is safe for concurrent
 // use.
 type Client struct {
-	kind    domain.InstanceKind
-	app     string
-	base    *url.URL
-	key     string
-	timeout time.Duration
-	retries int
-	backoff backoff
-	hc      *http.Client
-	log     *slog.Logger
+	kind     domain.InstanceKind
+	app      string
+	base     *url.URL
+	key      string
+	timeout  time.Duration
+	retries  int
+	backoff  backoff
+	hc       *http.Client
+	log      *slog.Logger
+	observer Observer
 }
 
 // New validates cfg and returns a Client for it.
@@ -43,14 +44,15 @@ func New(cfg Config) (*Client, error) {
 	}
 	base, _ := parseBaseURL(cfg.URL)
 	c := &Client{
-		kind:    cfg.Kind,
-		app:     cfg.Kind.AppName(),
-		base:    base,
-		key:     cfg.APIKey,
-		timeout: cfg.Timeout,
-		retries: cfg.MaxRetries,
-		backoff: defaultBackoff,
-		log:     cfg.Logger,
+		kind:     cfg.Kind,
+		app:      cfg.Kind.AppName(),
+		base:     base,
+		key:      cfg.APIKey,
+		timeout:  cfg.Timeout,
+		retries:  cfg.MaxRetries,
+		backoff:  defaultBackoff,
+		log:      cfg.Logger,
+		observer: cfg.Observer,
 	}
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
@@ -105,7 +107,9 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, decode func
 // do sends req, retrying it if it is a read and the failure is temporary.
 func (c *Client) do(ctx context.Context, req request, decode func(io.Reader) error) error {
 	for attempt := 0; ; attempt++ {
+		start := time.Now()
 		err := c.attempt(ctx, req, decode)
+		c.observe(req, start, err)
 		if err == nil {
 			return nil
 		}

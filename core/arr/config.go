@@ -38,8 +38,12 @@ type Config struct {
 	// Timeout are replaced: redirects are never followed and the timeout
 	// is Timeout.
 	HTTPClient *http.Client
-	// Logger receives a debug line per call; nil discards.
+	// Logger receives a debug line per call; nil discards. Lines carry
+	// the context's attributes through the logger's handler (the
+	// correlation id of the trigger that caused the call, say).
 	Logger *slog.Logger
+	// Observer, if set, is told of every call after it ends (metrics).
+	Observer Observer
 }
 
 // Validate reports the first field that is wrong, wrapping domain.ErrInvalid.

@@ -1,0 +1,21 @@
+package metrics
+
+import "github.com/prometheus/client_golang/prometheus"
+
+func (m *Metrics) registerWebhooks() {
+	m.webhookDeliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Name: "webhook_deliveries_total",
+		Help: "Sonarr/Radarr webhook calls received, by event type and result " +
+			"(accepted, duplicate, refused, throttled, invalid, too_large, error).",
+	}, []string{"event", "result"})
+	m.reg.MustRegister(m.webhookDeliveries)
+}
+
+// WebhookReceived counts one webhook call. event is "unknown" when the
+// call was answered before its body was read.
+func (m *Metrics) WebhookReceived(event, result string) {
+	if m == nil {
+		return
+	}
+	m.webhookDeliveries.WithLabelValues(event, result).Inc()
+}
