@@ -47,7 +47,14 @@ type Config struct {
 	TrustedProxies []string
 	// ShutdownTimeout bounds graceful shutdown (SEARCHARR_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (SEARCHARR_METRICS_TOKEN, --metrics-token). Empty leaves /metrics
+	// public on the listen address.
+	MetricsToken string
 }
+
+// MinMetricsTokenLength is the shortest metrics token accepted.
+const MinMetricsTokenLength = 16
 
 // Default returns the configuration with every default applied.
 func Default() Config {
@@ -83,6 +90,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json")
 	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of Searcharr")
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("METRICS_TOKEN", ""), "bearer token required by /metrics (empty: public)")
 	shutdown := fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String()), "graceful shutdown bound")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
@@ -122,6 +130,15 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("config: log-format %q: want text or json", c.LogFormat))
+	}
+	if c.MetricsToken != "" {
+		// The token is a secret: the error never shows it.
+		switch {
+		case len(c.MetricsToken) < MinMetricsTokenLength:
+			errs = append(errs, fmt.Errorf("config: metrics-token: at least %d characters", MinMetricsTokenLength))
+		case strings.ContainsFunc(c.MetricsToken, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+			errs = append(errs, errors.New("config: metrics-token: must not contain spaces or control characters"))
+		}
 	}
 	if c.BaseURL != "" {
 		if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
