@@ -64,7 +64,9 @@ func (s *searcharr) createQueue(t *testing.T, instanceID int64, name, strategy s
 	}
 	s.api.do("POST", "/api/search-queues", map[string]any{
 		"instance_id": instanceID, "name": name, "strategy": strategy,
-		"recurring": false, "max_items_per_run": budget, "filters": filters,
+		// Recurring daily: the scheduler leaves it alone for a day, so
+		// every run in these tests is one the test started.
+		"recurring": true, "interval_hours": 24, "max_items_per_run": budget, "filters": filters,
 	}, &q)
 	return q.ID
 }

@@ -229,10 +229,14 @@ func (s *Server) createQueue(ctx context.Context, in *queueInput) (*queueOutput,
 	if err := s.resolveQueue(ctx, &in.Body, &q); err != nil {
 		return nil, err
 	}
-	// A new queue runs as soon as the scheduler sees it, then every
-	// interval if it recurs.
-	now := s.now().UTC()
-	q.IsActive, q.Status, q.NextRun = true, domain.QueuePending, &now
+	// As in the seed, a recurring queue first runs one interval after it is
+	// created (POST .../start runs it now); a one-time queue runs as soon as
+	// the scheduler sees it.
+	next := s.now().UTC()
+	if q.Recurring && q.IntervalMinutes > 0 {
+		next = next.Add(time.Duration(q.IntervalMinutes) * time.Minute)
+	}
+	q.IsActive, q.Status, q.NextRun = true, domain.QueuePending, &next
 	created, err := s.deps.Queues.Create(ctx, q)
 	if err != nil {
 		return nil, err
