@@ -425,3 +425,25 @@ func TestTriggerItemsLimitThePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestAStaleGrabIsSearchedAgain: an episode grabbed a day or more after its
+// last search, and still missing and not downloading, failed somewhere on
+// the way and is searched again.
+func TestAStaleGrabIsSearchedAgain(t *testing.T) {
+	lib := sonarr(
+		sdk.SearchState{Key: sdk.EpisodeKey(101), Searches: 1, LastSearched: testlib.Ago(50), LastGrab: testlib.Ago(49)},
+		sdk.SearchState{Key: sdk.EpisodeKey(102), Searches: 1, LastSearched: testlib.Ago(5), LastGrab: testlib.Ago(4)},
+	)
+	p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{}`, sdk.Budget{})
+	searched := map[sdk.ItemKey]bool{}
+	for _, k := range testlib.Searched(p) {
+		searched[k] = true
+	}
+	if !searched[sdk.EpisodeKey(101)] {
+		t.Error("episode 101, grabbed two days ago and still missing, was not searched again")
+	}
+	if searched[sdk.EpisodeKey(102)] {
+		t.Error("episode 102, grabbed four hours ago, was searched again")
+	}
+	testlib.CheckCodes(t, p, map[sdk.ItemKey]string{sdk.EpisodeKey(102): "grabbed"})
+}

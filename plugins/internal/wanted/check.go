@@ -27,11 +27,16 @@ func (r *Run) Check(it *sdk.Item) (reason string, ok bool) {
 	if st.CooldownUntil != nil && st.CooldownUntil.After(r.now) {
 		return Reason(ReasonCooldown, "searched recently, rests until "+st.CooldownUntil.Format(time.RFC3339)), false
 	}
-	if st.LastGrab != nil && (st.LastSearched == nil || !st.LastGrab.Before(*st.LastSearched)) {
+	if st.LastGrab != nil && (st.LastSearched == nil || !st.LastGrab.Before(*st.LastSearched)) && r.now.Before(st.LastGrab.Add(GrabRest)) {
 		return Reason(ReasonGrabbed, "a release was grabbed "+st.LastGrab.Format(time.RFC3339)), false
 	}
 	return "", true
 }
+
+// GrabRest is how long an item grabbed after its last search is left
+// alone. A grab that is still downloading shows in the queue; one that is
+// still missing a day later failed or was removed, and is searched again.
+const GrabRest = 24 * time.Hour
 
 // released checks air dates, availability and the grace period.
 func (r *Run) released(it *sdk.Item) (string, bool) {
