@@ -58,6 +58,9 @@ type Config struct {
 	Limiter auth.LimiterConfig
 	// Version is shown in the OpenAPI document.
 	Version string
+	// MetricsToken, when set, is the bearer token GET /metrics requires;
+	// empty leaves /metrics public (SEARCHARR_METRICS_TOKEN).
+	MetricsToken string
 }
 
 func (c *Config) setDefaults() {

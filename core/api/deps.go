@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -257,6 +258,9 @@ type Deps struct {
 	Budgets Budgets
 	// Notifications serves /api/notifications; nil leaves it out.
 	Notifications NotificationSinks
+	// Metrics serves GET /metrics (the Prometheus exposition); nil leaves
+	// it out. See Config.MetricsToken.
+	Metrics http.Handler
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.

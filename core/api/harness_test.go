@@ -203,6 +203,7 @@ func newHarness(t *testing.T, st *store.Store, opts ...any) *harness {
 	h.preview = &fakePreviewer{st: st}
 	deps.Previewer = h.preview
 	deps.Scheduler = fakeScheduler{running: true, jobs: 3}
+	deps.Metrics = fakeMetrics
 	cfg := api.Config{
 		SigningKey: []byte(strings.Repeat("s", 32)),
 		Argon2:     auth.Argon2Params{Memory: 1024, Iterations: 1},

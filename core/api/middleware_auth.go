@@ -80,7 +80,7 @@ var errBadCredentials = errors.New("api: invalid credentials")
 // CSRF checks (403).
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	public := isPublic(c.Method(), c.Path()) || s.isReceiver(c.Method(), c.Path())
+	public := isPublic(c.Method(), c.Path()) || s.isReceiver(c.Method(), c.Path()) || s.isMetrics(c.Method(), c.Path())
 	p, source, err := s.resolve(ctx, c)
 	switch {
 	case err != nil && !errors.Is(err, errBadCredentials):

@@ -24,6 +24,8 @@ var publicList = map[string]bool{
 	"POST /api/auth/refresh": true, "POST /api/auth/logout": true,
 	"GET /openapi.json": true, "GET /openapi.yaml": true, "GET /openapi-3.0.json": true,
 	"GET /openapi-3.0.yaml": true, "GET /docs": true, "GET /schemas/:schema": true,
+	// Public only while no metrics token is configured (see metrics_test.go).
+	"GET /metrics": true,
 }
 
 var routeParam = regexp.MustCompile(`:[a-z]+`)

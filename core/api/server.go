@@ -208,4 +208,5 @@ func (s *Server) routes() {
 	s.subscriptionRoutes()
 	s.budgetRoutes()
 	s.notificationRoutes()
+	s.metricsRoutes()
 }
