@@ -28,3 +28,15 @@ func BenchmarkPlan(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPlanRoundTrip is one Plan over real gRPC in which every wanted
+// item is a candidate and is searched: 1,000 and 10,000 candidates read
+// through the Library, one intent and one decision each back to the host.
+func BenchmarkPlanRoundTrip(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
+			data := sdktest.LibraryData{Items: testlib.BigSonarr(n, n)}
+			testlib.BenchPlan(b, missing.New(), data, sdk.Sonarr, `{"page_size":2000,"max_pages":100}`, sdk.Budget{MaxCost: n})
+		})
+	}
+}
