@@ -1,6 +1,8 @@
 package sdk
 
 import (
+	"log/slog"
+
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
@@ -19,7 +21,10 @@ import (
 //
 // Anything the plugin writes to standard error reaches the host's log, tagged
 // with the plugin's name; standard output is reserved for the handshake.
+// Serve makes slog's default logger write JSON lines there, carrying the
+// trigger id of the context they are logged with (see Logger).
 func Serve(s Strategy) {
+	slog.SetDefault(slog.New(NewLogHandler(stderr{})))
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: bridge.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{

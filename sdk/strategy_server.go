@@ -56,6 +56,9 @@ func (s *strategyServer) Plan(ctx context.Context, req *pb.PlanRequest) (resp *p
 	lib := dialLibrary(s.broker, req.LibraryBrokerId)
 	defer lib.close()
 	r.Library = lib
+	if r.Trigger.ID != "" {
+		ctx = WithTriggerID(ctx, r.Trigger.ID)
+	}
 	plan, err := s.impl.Plan(ctx, r)
 	if err != nil {
 		return nil, toStatus(err)

@@ -102,13 +102,25 @@ type RunTracker interface {
 	CommandHandled(ctx context.Context, runID int64) error
 }
 
+// Metrics receives what the dispatcher measures. *metrics.Metrics
+// implements it.
+type Metrics interface {
+	// CommandSent counts a command the arr accepted and its cost in
+	// indexer searches.
+	CommandSent(instanceID int64, strategy, command string, cost int)
+	// RateLimitWaited records a command's wait for a token.
+	RateLimitWaited(instanceID int64, d time.Duration)
+}
+
 // Deps are the dispatcher's collaborators.
 type Deps struct {
 	Store     Store
 	Connector Connector
 	Publisher Publisher
 	Runs      RunTracker
-	Logger    *slog.Logger
+	// Metrics, when set, is told of every command sent.
+	Metrics Metrics
+	Logger  *slog.Logger
 	// Now is the clock of the rolling windows, expiries and recorded
 	// times; nil means time.Now. The token bucket runs on the wall clock.
 	Now func() time.Time

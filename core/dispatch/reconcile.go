@@ -36,10 +36,10 @@ func (in *instance) reconcile(ctx context.Context, log *slog.Logger, sender Send
 		}
 	}
 	if match == nil {
-		log.Info("attempted command not found at the arr; sending it again", "command_id", cmd.ID)
+		log.InfoContext(ctx, "attempted command not found at the arr; sending it again", "command_id", cmd.ID)
 		return false, nil
 	}
-	log.Info("attempted command found at the arr", "command_id", cmd.ID, "arr_command_id", match.ID, "arr_status", match.Status)
+	log.InfoContext(ctx, "attempted command found at the arr", "command_id", cmd.ID, "arr_command_id", match.ID, "arr_status", match.Status)
 	var ended *ArrCommand
 	if match.Done() {
 		ended = match

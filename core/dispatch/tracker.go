@@ -55,6 +55,10 @@ func (in *instance) poll(ctx context.Context, log *slog.Logger, cmds []domain.Di
 		return
 	}
 	for _, c := range cmds {
+		ctx := ctx
+		if c.CorrelationID != "" {
+			ctx = domain.WithCorrelationID(ctx, c.CorrelationID)
+		}
 		if c.SentAt != nil && d.now().Sub(*c.SentAt) > d.cfg.InFlightTimeout {
 			in.finish(ctx, log, c, domain.CommandExpired,
 				fmt.Sprintf("the arr did not finish command %d within %s", c.ArrCommandID, d.cfg.InFlightTimeout))
@@ -76,7 +80,7 @@ func (in *instance) poll(ctx context.Context, log *slog.Logger, cmds []domain.Di
 			if ctx.Err() != nil {
 				return
 			}
-			log.Debug("command in flight not read", "command_id", c.ID, "error", err)
+			log.DebugContext(ctx, "command in flight not read", "command_id", c.ID, "error", err)
 		case st.Done():
 			in.end(ctx, log, c, st)
 		}
@@ -100,11 +104,11 @@ func (in *instance) end(ctx context.Context, log *slog.Logger, c domain.Dispatch
 // ended (by an earlier process) just leaves the set.
 func (in *instance) finish(ctx context.Context, log *slog.Logger, c domain.DispatchedCommand, status domain.CommandStatus, reason string) {
 	if err := in.d.deps.Store.EndCommand(ctx, c.ID, status, reason, in.d.now()); err != nil && !isConflict(err) {
-		log.Warn("command end not recorded", "command_id", c.ID, "error", err)
+		log.WarnContext(ctx, "command end not recorded", "command_id", c.ID, "error", err)
 		return
 	}
 	if status != domain.CommandCompleted {
-		log.Info("command ended", "command_id", c.ID, "status", status, "reason", reason)
+		log.InfoContext(ctx, "command ended", "command_id", c.ID, "status", status, "reason", reason)
 	}
 	in.mu.Lock()
 	delete(in.inflight, c.ID)

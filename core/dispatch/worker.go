@@ -111,6 +111,9 @@ func (in *instance) drain(ctx context.Context, log *slog.Logger) (int, error) {
 // dispatch carries one command through every check to the arr.
 func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.Instance, sender Sender, cmd domain.PendingCommand) error {
 	d := in.d
+	if cmd.CorrelationID != "" {
+		ctx = domain.WithCorrelationID(ctx, cmd.CorrelationID)
+	}
 	if err := in.hold(ctx, inst, sender); err != nil {
 		return err
 	}
@@ -122,13 +125,17 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 	if cost <= 0 {
 		cost = max(c.Cost(), 1)
 	}
+	waitStart := time.Now()
 	if err := in.limiter.Wait(ctx); err != nil {
 		return err
+	}
+	if d.deps.Metrics != nil {
+		d.deps.Metrics.RateLimitWaited(in.id, time.Since(waitStart))
 	}
 	wait, err := in.reserve(ctx, inst, cmd, cost)
 	var over errOverCap
 	if errors.As(err, &over) {
-		log.Warn("command refused: over the cap", "command_id", cmd.ID, "error", err)
+		log.WarnContext(ctx, "command refused: over the cap", "command_id", cmd.ID, "error", err)
 		return in.fail(ctx, cmd.DispatchedCommand, over.Error())
 	}
 	if err != nil {
@@ -138,7 +145,7 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 		in.mu.Lock()
 		in.capUntil = wait
 		in.mu.Unlock()
-		log.Debug("cap reached", "command_id", cmd.ID, "until", wait)
+		log.DebugContext(ctx, "cap reached", "command_id", cmd.ID, "until", wait)
 		in.sleep(ctx, min(wait.Sub(d.now()), d.cfg.HoldCheckInterval), nil)
 		return errHeld
 	}
@@ -221,11 +228,11 @@ func (in *instance) send(ctx context.Context, log *slog.Logger, sender Sender, c
 	if err != nil {
 		if Retryable(err) {
 			if nerr := in.d.deps.Store.NoteCommandError(ctx, cmd.ID, err.Error()); nerr != nil {
-				log.Warn("send error not recorded", "error", nerr)
+				log.WarnContext(ctx, "send error not recorded", "error", nerr)
 			}
 			return fmt.Errorf("dispatch: command %d not sent: %w", cmd.ID, err)
 		}
-		log.Warn("command refused", "error", err)
+		log.WarnContext(ctx, "command refused", "error", err)
 		return in.fail(ctx, cmd.DispatchedCommand, err.Error())
 	}
 	return in.recordSent(ctx, log, cmd.DispatchedCommand, arrID, nil)
@@ -249,7 +256,10 @@ func (in *instance) recordSent(ctx context.Context, log *slog.Logger, cmd domain
 	}); err != nil {
 		return err
 	}
-	log.Info("command sent", "arr_command_id", arrID, "cost", cmd.Cost)
+	log.InfoContext(ctx, "command sent", "arr_command_id", arrID, "cost", cmd.Cost)
+	if deps.Metrics != nil {
+		deps.Metrics.CommandSent(cmd.InstanceID, cmd.Strategy, string(cmd.Name), cmd.Cost)
+	}
 	cmd.Status, cmd.ArrCommandID, cmd.SentAt = domain.CommandSent, arrID, &now
 	if deps.Publisher != nil {
 		ev := domain.DispatchedEvent{
@@ -257,7 +267,7 @@ func (in *instance) recordSent(ctx context.Context, log *slog.Logger, cmd domain
 			ArrCommandID: arrID, Cost: cmd.Cost, Items: cmd.Items, At: now,
 		}
 		if err := deps.Publisher.Publish(ctx, domain.TopicDispatched, domain.EventDispatched, ev); err != nil {
-			log.Warn("dispatched event not published", "error", err)
+			log.WarnContext(ctx, "dispatched event not published", "error", err)
 		}
 	}
 	if ended != nil {
@@ -308,8 +318,12 @@ func (in *instance) expireStale(ctx context.Context, log *slog.Logger) error {
 	in.lastExpiry = now
 	in.mu.Unlock()
 	for _, c := range expired {
-		log.Warn("command expired", "command_id", c.ID, "reason", msg)
-		if err := in.handled(ctx, c); err != nil {
+		cctx := ctx
+		if c.CorrelationID != "" {
+			cctx = domain.WithCorrelationID(ctx, c.CorrelationID)
+		}
+		log.WarnContext(cctx, "command expired", "command_id", c.ID, "reason", msg)
+		if err := in.handled(cctx, c); err != nil {
 			return err
 		}
 	}

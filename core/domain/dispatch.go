@@ -47,6 +47,11 @@ type DispatchedCommand struct {
 	CreatedAt    time.Time
 	SentAt       *time.Time
 	EndedAt      *time.Time
+	// CorrelationID and Strategy are those of the command's run, read
+	// with pending and sent commands for logs and metrics (empty without
+	// a run); they are not stored with the command.
+	CorrelationID string
+	Strategy      string
 }
 
 // DispatchRecord is what the dispatcher records once the arr accepted a

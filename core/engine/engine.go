@@ -70,8 +70,17 @@ type Deps struct {
 	Waker     Waker
 	// Publisher, when set, receives a notification when a run ends.
 	Publisher Publisher
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Metrics, when set, is told of every run that ends.
+	Metrics Metrics
+	Logger  *slog.Logger
+	Now     func() time.Time
+}
+
+// Metrics receives what the engine measures. *metrics.Metrics implements
+// it.
+type Metrics interface {
+	// RunEnded records a run that ended with status d after it started.
+	RunEnded(strategy, status string, d time.Duration)
 }
 
 // Publisher publishes events on the bus.
@@ -140,7 +149,7 @@ func (e *Engine) handleMessage(ctx context.Context, msg *message.Message) error 
 	ev, err := bus.Decode[domain.TriggerEvent](msg)
 	if err != nil {
 		// A payload that cannot be decoded never will be: do not retry it.
-		e.log.Error("trigger dropped", "error", err, "correlation_id", domain.CorrelationID(ctx))
+		e.log.ErrorContext(ctx, "trigger dropped", "error", err)
 		return nil
 	}
 	return e.HandleTrigger(ctx, ev)
@@ -166,7 +175,7 @@ func (e *Engine) queuesFor(ctx context.Context, ev domain.TriggerEvent) ([]domai
 	if ev.QueueID != 0 {
 		q, err := e.deps.Store.GetQueue(ctx, ev.QueueID)
 		if errors.Is(err, domain.ErrNotFound) {
-			e.log.Warn("trigger for a queue that no longer exists", "queue_id", ev.QueueID)
+			e.log.WarnContext(ctx, "trigger for a queue that no longer exists", "queue_id", ev.QueueID)
 			if ev.RunID != 0 {
 				return nil, e.finishRun(ctx, ev.RunID, domain.RunFailed, "queue no longer exists")
 			}

@@ -29,11 +29,11 @@ func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.
 		}
 		runID = run.ID
 	}
-	log := e.log.With("queue_id", q.ID, "run_id", runID, "strategy", q.Strategy, "correlation_id", domain.CorrelationID(ctx))
+	log := e.log.With("queue_id", q.ID, "run_id", runID, "strategy", q.Strategy)
 
 	if err := st.AcquireRun(ctx, q.ID, runID, now.Add(e.cfg.Lease)); err != nil {
 		if errors.Is(err, domain.ErrBusy) {
-			log.Info("queue already running; run skipped")
+			log.InfoContext(ctx, "queue already running; run skipped")
 			return e.finishRun(ctx, runID, domain.RunFailed, "queue is already running")
 		}
 		return fmt.Errorf("engine: unable to lease queue %d: %w", q.ID, err)
@@ -41,11 +41,11 @@ func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.
 	if err := st.StartRun(ctx, runID); err != nil {
 		return fmt.Errorf("engine: unable to start run %d: %w", runID, err)
 	}
-	log.Info("run started", "trigger", ev.Kind)
+	log.InfoContext(ctx, "run started", "trigger", ev.Kind)
 
 	counts, pending, err := e.plan(ctx, log, ev, q, runID)
 	if err != nil {
-		log.Warn("run failed", "error", err)
+		log.WarnContext(ctx, "run failed", "error", err)
 		return e.endRun(ctx, q, runID, domain.RunFailed, err.Error(), counts)
 	}
 	if ev.DryRun || pending == 0 {
@@ -70,7 +70,7 @@ func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEv
 	if err := e.deps.Store.AddRunItems(ctx, runID, v.decisions); err != nil {
 		return counts, 0, fmt.Errorf("unable to record decisions: %w", err)
 	}
-	log.Info("plan ready", "intents", intents, "kept", len(v.kept), "considered", counts.ItemsConsidered)
+	log.InfoContext(ctx, "plan ready", "intents", intents, "kept", len(v.kept), "considered", counts.ItemsConsidered)
 	if ev.DryRun {
 		return counts, 0, e.deps.Store.AddRunCounts(ctx, runID, counts)
 	}
@@ -196,8 +196,12 @@ func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, statu
 	if err := e.deps.Store.ReleaseRun(ctx, q.ID, runID, res); err != nil {
 		return fmt.Errorf("engine: unable to release queue %d: %w", q.ID, err)
 	}
+	run, runErr := e.deps.Store.GetRun(ctx, runID)
+	if runErr == nil && e.deps.Metrics != nil && run.StartedAt != nil && !run.DryRun {
+		e.deps.Metrics.RunEnded(q.Strategy, string(status), now.Sub(*run.StartedAt))
+	}
 	e.notifyEnded(ctx, q, runID, status, msg, counts, now)
-	e.log.Info("run ended", "queue_id", q.ID, "run_id", runID, "status", status,
+	e.log.InfoContext(ctx, "run ended", "queue_id", q.ID, "run_id", runID, "status", status,
 		"selected", counts.ItemsSelected, "commands", counts.CommandsSent, "indexer_searches", counts.IndexerSearches, "error", msg)
 	return nil
 }
@@ -266,6 +270,6 @@ func (e *Engine) notifyEnded(ctx context.Context, q domain.Queue, runID int64, s
 	}
 	n := domain.NewRunNotification(q, runID, status, msg, counts, at)
 	if err := e.deps.Publisher.Publish(ctx, domain.TopicNotifications, n.Kind(), n); err != nil {
-		e.log.Warn("run notification not published", "run_id", runID, "error", err)
+		e.log.WarnContext(ctx, "run notification not published", "run_id", runID, "error", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -17,7 +18,9 @@ import (
 // the process is killed and restarted in the background and the error
 // names the plugin and wraps ErrPluginFailed. Any other error is the
 // plugin's answer and is returned as it is.
-func (h *Host) call(ctx context.Context, m *managed, op string, timeout time.Duration, fn func(context.Context, sdk.Strategy) error) error {
+func (h *Host) call(ctx context.Context, m *managed, op string, timeout time.Duration, fn func(context.Context, sdk.Strategy) error) (err error) {
+	start := time.Now()
+	defer func() { h.observe(ctx, m.name, op, time.Since(start), err) }()
 	inst, err := m.acquire(ctx)
 	if err != nil {
 		return err
@@ -43,6 +46,29 @@ func (h *Host) call(ctx context.Context, m *managed, op string, timeout time.Dur
 	}
 	m.succeeded()
 	return err
+}
+
+// observe logs and measures one call. Plan calls, one per run, are logged
+// at info; the others at debug; failures at warn. A config refusal is the
+// plugin's answer, not a failure.
+func (h *Host) observe(ctx context.Context, plugin, op string, d time.Duration, err error) {
+	var cerrs sdk.ConfigErrors
+	if errors.As(err, &cerrs) {
+		err = nil
+	}
+	if h.metrics != nil {
+		h.metrics.PluginCalled(plugin, op, d, err)
+	}
+	level := slog.LevelDebug
+	if op == "Plan" {
+		level = slog.LevelInfo
+	}
+	args := []any{"plugin", plugin, "method", op, "duration", d}
+	if err != nil {
+		level = slog.LevelWarn
+		args = append(args, "error", err)
+	}
+	h.log.Log(ctx, level, "plugin call", args...)
 }
 
 // Validate asks the plugin whether config is acceptable for a queue. A

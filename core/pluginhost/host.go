@@ -27,6 +27,7 @@ const startParallel = 4
 type Host struct {
 	cfg           Config
 	log           *slog.Logger
+	metrics       Metrics // nil measures nothing
 	watchInterval time.Duration
 
 	ctx    context.Context // cancelled by Close; bounds restarts

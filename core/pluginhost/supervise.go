@@ -218,6 +218,9 @@ func (m *managed) restartLoop() {
 		close(m.ready)
 		m.mu.Unlock()
 		m.log.log(slog.LevelInfo, "plugin restarted", "version", inst.info.Version, "pid", inst.pid)
+		if h.metrics != nil {
+			h.metrics.PluginRestarted(m.name)
+		}
 		return
 	}
 }

@@ -247,7 +247,9 @@ func TestPluginLogsReachTheHostLogger(t *testing.T) {
 		if _, err := h.Plan(context.Background(), name, planRequest("log")); err != nil {
 			t.Fatal(err)
 		}
-		r := logs.waitLog(t, map[string]string{"plugin": name, "msg": "planning with marker marker=m-log"})
+		// sdk.Serve makes slog's default logger write JSON, which arrives
+		// with its attributes.
+		r := logs.waitLog(t, map[string]string{"plugin": name, "msg": "planning with marker", "marker": "m-log"})
 		if r["level"] != "INFO" || r["component"] != "pluginhost" {
 			t.Errorf("slog line from %s = %v, want INFO from component pluginhost", name, r)
 		}

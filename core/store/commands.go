@@ -259,8 +259,13 @@ func (r *Commands) ListByStatus(ctx context.Context, instanceID int64, statuses 
 		return nil, err
 	}
 	out := make([]domain.DispatchedCommand, len(ms))
+	ptrs := make([]*domain.DispatchedCommand, len(ms))
 	for i := range ms {
 		out[i] = ms[i].entity(items[ms[i].ID])
+		ptrs[i] = &out[i]
+	}
+	if err := r.withRunTrace(ctx, ptrs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

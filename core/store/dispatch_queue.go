@@ -70,6 +70,13 @@ func (r *Commands) FairPending(ctx context.Context, instanceID, afterQueue int64
 		}
 		out = append(out, domain.PendingCommand{DispatchedCommand: m.entity(items[m.ID]), AttemptedAt: fromDB(o.AttemptedAt)})
 	}
+	ptrs := make([]*domain.DispatchedCommand, len(out))
+	for i := range out {
+		ptrs[i] = &out[i].DispatchedCommand
+	}
+	if err := r.withRunTrace(ctx, ptrs); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

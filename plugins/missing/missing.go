@@ -86,5 +86,8 @@ func (*Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, error
 	if err := run.Walk(ctx, "wanted/missing", list); err != nil {
 		return sdk.Plan{}, fmt.Errorf("missing: %w", err)
 	}
-	return run.Plan(), nil
+	plan := run.Plan()
+	sdk.Logger(ctx).Info("plan ready", "intents", len(plan.Intents), "order", cfg.Order, "grouping", cfg.Grouping,
+		"budget", req.Budget.MaxCost, "trigger_items", len(req.Trigger.Items))
+	return plan, nil
 }
