@@ -17,6 +17,7 @@ import (
 	"github.com/vibequality/searcharr/core/dispatch"
 	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/library"
+	"github.com/vibequality/searcharr/core/metrics"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/sdk"
 )
@@ -29,6 +30,8 @@ type clients struct {
 	// wanted caches whole wanted lists across runs; serve sets it once and
 	// the webhook receiver invalidates it (nil caches nothing).
 	wanted *library.Cache
+	// observer is told of every arr call (metrics); nil observes nothing.
+	observer arr.Observer
 
 	mu    sync.Mutex
 	cache map[int64]cachedClient
@@ -68,6 +71,7 @@ func (c *clients) cached(ctx context.Context, instanceID int64) (cachedClient, e
 		Timeout:            time.Duration(creds.TimeoutSeconds) * time.Second,
 		InsecureSkipVerify: !creds.VerifyTLS,
 		Logger:             c.log.With("instance_id", instanceID),
+		Observer:           c.observer,
 	})
 	if err != nil {
 		return cachedClient{}, err
@@ -178,4 +182,11 @@ func (c *clients) SeriesEpisodes(ctx context.Context, instanceID, seriesID int64
 		out[i] = domain.ItemKey{Type: domain.ItemEpisode, ID: e.ID}
 	}
 	return out, nil
+}
+
+// arrObserver reports arr calls to m.
+func arrObserver(m *metrics.Metrics) arr.Observer {
+	return func(c arr.Call) {
+		m.ArrRequest(c.App, c.Method, c.Endpoint, c.Duration, string(c.ErrorKind))
+	}
 }

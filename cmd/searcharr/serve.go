@@ -15,6 +15,7 @@ import (
 	"github.com/vibequality/searcharr/core/dispatch"
 	"github.com/vibequality/searcharr/core/engine"
 	"github.com/vibequality/searcharr/core/library"
+	"github.com/vibequality/searcharr/core/metrics"
 	"github.com/vibequality/searcharr/core/notify"
 	"github.com/vibequality/searcharr/core/outcome"
 	"github.com/vibequality/searcharr/core/schedule"
@@ -31,6 +32,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := cfg.NewLogger(stderr)
+	// Metrics live in their own registry, served at /metrics.
+	meters := metrics.New()
 
 	st, secretKey, err := openStore(ctx, cfg, log, false)
 	if err != nil {
@@ -48,6 +51,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer plugins.Close()
+	plugins.SetMetrics(meters)
 	if err := plugins.Start(ctx); err != nil {
 		return err
 	}
@@ -58,18 +62,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// invalidate an instance's lists.
 	wanted := library.NewCache(library.DefaultCacheTTL, nil)
 	arrs.wanted = wanted
+	arrs.observer = arrObserver(meters)
 	var eng *engine.Engine
 	disp, err := dispatch.New(dispatch.Deps{
 		Store:     st,
 		Connector: arrs,
 		Publisher: events,
 		Runs:      runTrackerFunc(func(ctx context.Context, runID int64) error { return eng.CommandHandled(ctx, runID) }),
+		Metrics:   meters,
 		Logger:    log,
 	}, dispatch.Config{})
 	if err != nil {
 		return err
 	}
-	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Logger: log}, engine.Config{})
+	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Metrics: meters, Logger: log}, engine.Config{})
 	if err != nil {
 		return err
 	}
@@ -87,7 +93,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	hooks.Register(events)
 	receiver, err := webhook.NewReceiver(webhook.ReceiverDeps{
-		Endpoints: st.Instances(), Deliveries: st.WebhookDeliveries(), Instances: st.Instances(), Publisher: events, Logger: log,
+		Endpoints: st.Instances(), Deliveries: st.WebhookDeliveries(), Instances: st.Instances(), Publisher: events, Metrics: meters, Logger: log,
 	}, webhook.ReceiverConfig{})
 	if err != nil {
 		return err
@@ -109,7 +115,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	notifier, err := apiwire.Notifier(st, api.URLPolicy{}, notify.Deps{Logger: log}, notify.Config{})
+	notifier, err := apiwire.Notifier(st, api.URLPolicy{}, notify.Deps{Logger: log, Metrics: meters}, notify.Config{})
 	if err != nil {
 		return err
 	}
@@ -121,11 +127,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	apiDeps.Previewer = apiwire.Previewer(eng)
 	apiDeps.Scheduler = sched
 	apiDeps.Schedules = sched
+	meters.WatchBudgets(st.Instances(), disp)
+	apiDeps.Metrics = meters.Handler()
 	server, err := api.New(apiDeps, api.Config{
 		SigningKey:     signingKey,
 		TrustedProxies: cfg.TrustedProxies,
 		BaseURL:        cfg.BaseURL,
 		Version:        Version,
+		MetricsToken:   cfg.MetricsToken,
 	})
 	if err != nil {
 		return err

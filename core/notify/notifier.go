@@ -40,10 +40,20 @@ type Instances interface {
 type Deps struct {
 	Sinks     Sinks
 	Instances Instances
+	// Metrics, when set, counts every delivery attempt.
+	Metrics Metrics
 	// Logger nil means slog.Default().
 	Logger *slog.Logger
 	// Now nil means time.Now.
 	Now func() time.Time
+}
+
+// Metrics receives what the notifier counts. *metrics.Metrics implements
+// it.
+type Metrics interface {
+	// NotificationAttempted counts one delivery attempt to a sink of the
+	// given kind and its error, if any.
+	NotificationAttempted(sink string, err error)
 }
 
 // Config tunes delivery. Zero fields take the defaults in setDefaults.

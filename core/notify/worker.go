@@ -208,6 +208,9 @@ func (n *Notifier) deliverAttempts(ctx context.Context, sink domain.Notification
 		actx, cancel := context.WithTimeout(ctx, n.cfg.AttemptTimeout)
 		err := n.send(actx, sink, target, m)
 		cancel()
+		if n.deps.Metrics != nil {
+			n.deps.Metrics.NotificationAttempted(string(sink.Kind), err)
+		}
 		rec := domain.NotificationDelivery{At: n.deps.Now().UTC(), OK: err == nil}
 		var safe error
 		if err != nil {

@@ -38,6 +38,15 @@ type Publisher interface {
 	Publish(ctx context.Context, topic domain.Topic, kind domain.EventKind, payload any) error
 }
 
+// Metrics receives what the receiver counts. *metrics.Metrics implements
+// it.
+type Metrics interface {
+	// WebhookReceived counts one call: event is the event type ("unknown"
+	// before the body is read), result one of accepted, duplicate,
+	// refused, throttled, invalid, too_large or error.
+	WebhookReceived(event, result string)
+}
+
 // ReceiverDeps are what the Receiver needs.
 type ReceiverDeps struct {
 	// Endpoints authenticate calls (*store.Instances).
@@ -45,7 +54,9 @@ type ReceiverDeps struct {
 	Deliveries Deliveries
 	Instances  TestMarker
 	Publisher  Publisher
-	Logger     *slog.Logger
+	// Metrics, when set, counts every call by event type and result.
+	Metrics Metrics
+	Logger  *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -123,19 +134,26 @@ type receipt struct {
 // then publishes it for processing. Nothing is stored unless the answer is
 // 2xx.
 func (r *Receiver) Handler(c *fiber.Ctx) error {
+	event, result := "unknown", "error"
+	if r.deps.Metrics != nil {
+		defer func() { r.deps.Metrics.WebhookReceived(event, result) }()
+	}
 	ctx := c.UserContext()
 	if c.Method() != fiber.MethodPost && c.Method() != fiber.MethodPut {
 		c.Set(fiber.HeaderAllow, "POST, PUT")
+		result = "invalid"
 		return refuse(c, fiber.StatusMethodNotAllowed, "webhooks are POST or PUT")
 	}
 	ip := c.IP()
 	if wait := r.limiter.wait(ip); wait > 0 {
+		result = "throttled"
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return refuse(c, fiber.StatusTooManyRequests, "too many refused webhook calls from this address; retry later")
 	}
 	instanceID, err := api.CheckWebhook(ctx, r.deps.Endpoints, c.Path(), c.Get(fiber.HeaderAuthorization))
 	if errors.Is(err, api.ErrWebhookRefused) {
 		r.limiter.fail(ip)
+		result = "refused"
 		r.log.Warn("webhook refused: wrong credentials", "ip", ip)
 		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="searcharr webhooks"`)
 		return refuse(c, fiber.StatusUnauthorized, "wrong webhook credentials")
@@ -147,11 +165,19 @@ func (r *Receiver) Handler(c *fiber.Ctx) error {
 	r.limiter.succeed(ip)
 	body := c.Body()
 	if len(body) > r.cfg.MaxBody {
+		result = "too_large"
 		return refuse(c, fiber.StatusRequestEntityTooLarge, fmt.Sprintf("body: larger than %d bytes", r.cfg.MaxBody))
 	}
 	ev, err := Parse(body)
 	if err != nil {
+		result = "invalid"
 		return refuse(c, fiber.StatusBadRequest, err.Error())
+	}
+	event = string(ev.Type)
+	if !ev.Type.Known() {
+		// Unknown types are stored, but their names are not labels: a
+		// caller could invent any number of them.
+		event = "other"
 	}
 	sum := sha256.Sum256(body)
 	now := r.deps.Now().UTC()
@@ -175,7 +201,9 @@ func (r *Receiver) Handler(c *fiber.Ctx) error {
 			log.Warn("unable to record the webhook test", "err", err)
 		}
 	}
+	result = "accepted"
 	if dup {
+		result = "duplicate"
 		log.Info("webhook folded into an identical delivery")
 	} else {
 		log.Info("webhook received")
