@@ -157,12 +157,16 @@ func TestRateAndBurstAreNeverExceeded(t *testing.T) {
 				t.Fatalf("command %d searched episode %d: order lost", i, c.cmd.EpisodeIDs[0])
 			}
 		}
-		// In any window, at most burst + rate×window commands went out. A
-		// slow machine only spreads them further apart.
+		// In any window, at most burst + rate×window commands went out. The
+		// sender stamps a command a little after its token was granted (the
+		// send is recorded in the database first), and that delay varies on
+		// a loaded machine; it is allowed as slack on the window. A limiter
+		// that let commands through unpaced would still break the bound.
+		const slack = 0.05
 		for i := range got {
 			for j := i + 1; j < len(got); j++ {
 				window := got[j].at.Sub(got[i].at).Seconds()
-				if allowed := float64(burst) + rate*window + 0.001; float64(j-i+1) > allowed {
+				if allowed := float64(burst) + rate*(window+slack); float64(j-i+1) > allowed {
 					t.Fatalf("%d commands within %.3fs: the limit allows %.2f", j-i+1, window, allowed)
 				}
 			}
