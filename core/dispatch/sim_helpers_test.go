@@ -37,6 +37,34 @@ type simEnv struct {
 	names   map[int64]string // store instance id → simulator instance name
 	urls    map[int64]string
 	senders map[int64]dispatch.Sender
+	// events are what the dispatchers published.
+	events []publishedEvent
+}
+
+type publishedEvent struct {
+	topic   domain.Topic
+	kind    domain.EventKind
+	payload any
+}
+
+// Publish records an event a dispatcher published.
+func (e *simEnv) Publish(_ context.Context, topic domain.Topic, kind domain.EventKind, payload any) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.events = append(e.events, publishedEvent{topic, kind, payload})
+	return nil
+}
+
+func (e *simEnv) published(kind domain.EventKind) []any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []any
+	for _, ev := range e.events {
+		if ev.kind == kind {
+			out = append(out, ev.payload)
+		}
+	}
+	return out
 }
 
 func newSimEnv(t *testing.T, st *store.Store, clock *fakearr.ManualClock, cfgs ...fakearr.InstanceConfig) *simEnv {
@@ -124,7 +152,7 @@ func (l lister) CommandResources(ctx context.Context) ([]arr.CommandResource, er
 // dispatcher starts a dispatcher on the environment's clock.
 func (e *simEnv) dispatcher(cfg dispatch.Config) *dispatch.Dispatcher {
 	e.t.Helper()
-	deps := dispatch.Deps{Store: e.st, Connector: e, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	deps := dispatch.Deps{Store: e.st, Connector: e, Publisher: e, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if e.clock != nil {
 		deps.Now = e.clock.Now
 	}

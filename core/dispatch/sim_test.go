@@ -90,6 +90,14 @@ func TestCapsHoldAcrossARestartCountedByCost(t *testing.T) {
 		if b.Hour.Used != totalCost(first) || b.Hour.Remaining != hourly-totalCost(first) || !b.Paused || b.NextSendAt == nil {
 			t.Fatalf("budget = %+v", b)
 		}
+		// Reaching the cap is announced once, for the hourly window.
+		exhausted := e.published(domain.EventBudgetExhausted)
+		if len(exhausted) != 1 {
+			t.Fatalf("%d budget_exhausted events after the first hour, want 1", len(exhausted))
+		}
+		if ev := exhausted[0].(domain.BudgetExhaustedEvent); ev.InstanceID != inst.ID || ev.Window != "hourly" || ev.Limit != hourly || ev.ResetsAt == nil {
+			t.Fatalf("budget_exhausted = %+v", ev)
+		}
 
 		// Restart half-way through the hour: the new process remembers.
 		clock.Advance(30 * time.Minute)

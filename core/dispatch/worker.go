@@ -143,8 +143,12 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 	}
 	if !wait.IsZero() {
 		in.mu.Lock()
+		first := in.capUntil.IsZero()
 		in.capUntil = wait
 		in.mu.Unlock()
+		if first {
+			in.announceExhausted(ctx, inst, wait)
+		}
 		log.DebugContext(ctx, "cap reached", "command_id", cmd.ID, "until", wait)
 		in.sleep(ctx, min(wait.Sub(d.now()), d.cfg.HoldCheckInterval), nil)
 		return errHeld
@@ -346,4 +350,24 @@ func (in *instance) holdReasonLocked(breakerOpen bool) string {
 		return fmt.Sprintf("the download queue held %d records", in.queueSize)
 	}
 	return ""
+}
+
+// announceExhausted tells notification sinks, once each time the instance
+// reaches a cap, that its budget is spent until resetsAt.
+func (in *instance) announceExhausted(ctx context.Context, inst domain.Instance, resetsAt time.Time) {
+	d := in.d
+	if d.deps.Publisher == nil {
+		return
+	}
+	window, limit := "hourly", inst.HourlyCap
+	if inst.DailyCap > 0 && (inst.HourlyCap == 0 || resetsAt.Sub(d.now()) > hourWindow) {
+		window, limit = "daily", inst.DailyCap
+	}
+	ev := domain.BudgetExhaustedEvent{
+		InstanceID: inst.ID, OwnerID: inst.OwnerID, BudgetGroup: inst.BudgetGroup,
+		Window: window, Limit: limit, Used: limit, ResetsAt: &resetsAt, At: d.now(),
+	}
+	if err := d.deps.Publisher.Publish(ctx, domain.TopicNotifications, domain.EventBudgetExhausted, ev); err != nil {
+		d.log.WarnContext(ctx, "budget notification not published", "instance_id", inst.ID, "error", err)
+	}
 }
