@@ -26,6 +26,9 @@ type Store interface {
 	// AddRunCounts adds delta to a run's counters.
 	AddRunCounts(ctx context.Context, id int64, delta domain.RunCounts) error
 	FinishRun(ctx context.Context, id int64, status domain.RunStatus, errMsg string) error
+	// FinishRunWithCounts ends a run and adds delta to its counters in one
+	// step; it fails with domain.ErrConflict when the run already ended.
+	FinishRunWithCounts(ctx context.Context, id int64, status domain.RunStatus, errMsg string, delta domain.RunCounts) error
 	AddRunItems(ctx context.Context, runID int64, items []domain.RunItem) error
 
 	AcquireRun(ctx context.Context, queueID, runID int64, leaseUntil time.Time) error

@@ -230,18 +230,19 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 	if stats.Sent == 0 && stats.Failed > 0 {
 		status, msg = domain.RunFailed, fmt.Sprintf("all %d commands failed", stats.Failed)
 	}
-	if err := st.FinishRun(ctx, runID, status, msg); err != nil {
-		if errors.Is(err, domain.ErrConflict) {
-			return nil
-		}
-		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
-	}
 	searched, err := st.RunSearchedItems(ctx, runID)
 	if err != nil {
 		return fmt.Errorf("engine: unable to count searched items of run %d: %w", runID, err)
 	}
-	if err := st.AddRunCounts(ctx, runID, domain.RunCounts{CommandsSent: stats.Sent, IndexerSearches: stats.IndexerSearches, ItemsSearched: searched}); err != nil {
-		return fmt.Errorf("engine: unable to count run %d: %w", runID, err)
+	// Ending the run and adding its final counts is one statement: a
+	// reader never sees it ended without them, and a second caller finds
+	// it ended and adds nothing.
+	final := domain.RunCounts{CommandsSent: stats.Sent, IndexerSearches: stats.IndexerSearches, ItemsSearched: searched}
+	if err := st.FinishRunWithCounts(ctx, runID, status, msg, final); err != nil {
+		if errors.Is(err, domain.ErrConflict) {
+			return nil
+		}
+		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
 	}
 	counts := run.Counts
 	counts.CommandsSent, counts.IndexerSearches, counts.ItemsSearched = stats.Sent, stats.IndexerSearches, searched
