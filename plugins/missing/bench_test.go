@@ -10,11 +10,12 @@ import (
 	"github.com/vibequality/searcharr/sdk/sdktest"
 )
 
-// BenchmarkPlan plans over a 100,000-episode library with 30,000 missing,
-// through real gRPC and the fake library, for each kind of order and
+// BenchmarkPlan plans over a 100,000-episode library with 30,000 missing
+// and its season statistics, through real gRPC and the fake library, for each kind of order and
 // grouping and budgets of 50 and 1000 indexer searches.
 func BenchmarkPlan(b *testing.B) {
-	data := sdktest.LibraryData{Items: testlib.BigSonarr(testlib.BenchEpisodes, testlib.BenchWanted)}
+	items := testlib.BigSonarr(testlib.BenchEpisodes, testlib.BenchWanted)
+	data := sdktest.LibraryData{Items: items, Series: testlib.SeriesStats(items, testlib.Now)}
 	for _, config := range []string{
 		`{}`,
 		`{"order":"least_recently_searched"}`,

@@ -3,6 +3,7 @@ package missing_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -374,20 +375,17 @@ func TestSeasonStatisticsSpareEpisodeReads(t *testing.T) {
 			{ID: 3, Title: "Gamma", Monitored: true, Seasons: []sdk.Season{{Number: 1, Monitored: true, EpisodeCount: 2, EpisodeFileCount: 1}}},
 		},
 	}
-	for _, grouping := range []string{"season", "series"} {
+	// Season grouping decides from the statistics and the wanted page and
+	// reads no episodes; series grouping reads those of Alpha, whose every
+	// season may qualify.
+	for grouping, want := range map[string][]int64{"season": nil, "series": {1}} {
 		lib := sdktest.NewLibrary(data)
 		p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{"grouping":"`+grouping+`"}`, sdk.Budget{})
 		if got := lib.Count("Series"); got != 1 {
 			t.Errorf("%s: %d Series calls, want 1", grouping, got)
 		}
-		var read []int64
-		for _, c := range lib.Calls() {
-			if c.Method == "Episodes" {
-				read = append(read, c.Args[0].(int64))
-			}
-		}
-		if !reflect.DeepEqual(read, []int64{1}) {
-			t.Errorf("%s: read the episodes of series %v, want only 1", grouping, read)
+		if read := episodeReads(lib); !reflect.DeepEqual(read, want) {
+			t.Errorf("%s: read the episodes of series %v, want %v", grouping, read, want)
 		}
 		if last := p.Intents[len(p.Intents)-1].Command; !reflect.DeepEqual(last, sdk.SearchEpisodes(402)) {
 			t.Errorf("%s: last command %+v, want an episode search of 402", grouping, last)
@@ -446,4 +444,199 @@ func TestAStaleGrabIsSearchedAgain(t *testing.T) {
 		t.Error("episode 102, grabbed four hours ago, was searched again")
 	}
 	testlib.CheckCodes(t, p, map[sdk.ItemKey]string{sdk.EpisodeKey(102): "grabbed"})
+}
+
+func episodeReads(lib *sdktest.Library) []int64 {
+	var read []int64
+	for _, c := range lib.Calls() {
+		if c.Method == "Episodes" {
+			read = append(read, c.Args[0].(int64))
+		}
+	}
+	return read
+}
+
+// noEpisodeInBoth fails the test when an episode is in a SeasonSearch's
+// season and also in an EpisodeSearch.
+func noEpisodeInBoth(t *testing.T, p sdk.Plan, lib []sdk.Item) {
+	t.Helper()
+	season := map[sdk.ItemKey]sdk.Command{}
+	for _, it := range lib {
+		season[it.Key] = sdk.SearchSeason(it.SeriesID, it.SeasonNumber)
+	}
+	packs := map[string]bool{}
+	for _, in := range p.Intents {
+		if in.Command.Name == sdk.SeasonSearch {
+			packs[fmt.Sprint(in.Command)] = true
+		}
+	}
+	for _, in := range p.Intents {
+		if in.Command.Name != sdk.EpisodeSearch {
+			continue
+		}
+		for _, id := range in.Command.EpisodeIDs {
+			if c := season[sdk.EpisodeKey(id)]; packs[fmt.Sprint(c)] {
+				t.Errorf("episode %d has an EpisodeSearch and its season a SeasonSearch", id)
+			}
+		}
+	}
+}
+
+// TestSeasonGroupingFromStatistics: with season statistics, season
+// grouping decides every season from them and the episodes on the wanted
+// pages read, and reads no series' episodes.
+func TestSeasonGroupingFromStatistics(t *testing.T) {
+	season := func(series int64, n int) sdk.Command { return sdk.SearchSeason(series, n) }
+	ep := sdk.SearchEpisodes
+	fresh := testlib.SeriesStats(testlib.Sonarr(), now)
+	// Statistics taken before S02's later episodes were given air dates:
+	// they claim five aired episodes missing, the wanted list shows two.
+	stale := testlib.SeriesStats(testlib.Sonarr(), now)
+	for i := range stale[0].Seasons {
+		if stale[0].Seasons[i].Number == 2 {
+			stale[0].Seasons[i].EpisodeCount = 5
+		}
+	}
+	tests := []struct {
+		name   string
+		config string
+		stats  []sdk.Series
+		budget sdk.Budget
+		want   []sdk.Command
+		packs  map[int][]sdk.ItemKey // items of the intent at an index
+		codes  map[sdk.ItemKey]string
+	}{
+		{
+			name:   "season packs where enough is missing, episodes elsewhere, specials alone",
+			config: `{"grouping":"season"}`,
+			want:   []sdk.Command{season(1, 1), ep(100), season(1, 2), ep(402)},
+			packs:  map[int][]sdk.ItemKey{0: eps(101, 102, 103, 104), 2: eps(201, 202)},
+		},
+		{
+			name:   "higher thresholds leave S01 to episodes",
+			config: `{"grouping":"season","season_min_episodes":5,"season_min_percent":80}`,
+			want:   []sdk.Command{ep(101), ep(102), ep(103), ep(104), ep(100), season(1, 2), ep(402)},
+		},
+		{
+			name:   "the grace period shrinks S02 below two episodes",
+			config: `{"grouping":"season","grace_hours":24}`,
+			want:   []sdk.Command{season(1, 1), ep(100), ep(201), ep(402)},
+			codes:  map[sdk.ItemKey]string{sdk.EpisodeKey(202): "future"},
+		},
+		{
+			name:   "a season search costs one indexer search",
+			config: `{"grouping":"season"}`,
+			budget: sdk.Budget{MaxCost: 2},
+			want:   []sdk.Command{season(1, 1), ep(100)},
+			codes:  map[sdk.ItemKey]string{sdk.EpisodeKey(201): "over_budget", sdk.EpisodeKey(402): "over_budget"},
+		},
+		{
+			name:   "pages of two: too few of a season seen to be sure, so episodes",
+			config: `{"grouping":"season","page_size":2}`,
+			want:   []sdk.Command{ep(101), ep(102), ep(103), ep(104), ep(100), ep(201), ep(402), ep(202)},
+		},
+		{
+			// The first page is 204 (no air date), 401, 101, 102, 103.
+			name:   "pages of five: S01 qualifies on three seen, and 104, read next, joins its pack",
+			config: `{"grouping":"season","page_size":5}`,
+			want:   []sdk.Command{season(1, 1), ep(100), season(1, 2), ep(402)},
+			packs:  map[int][]sdk.ItemKey{0: eps(101, 102, 103, 104), 2: eps(201, 202)},
+			codes:  map[sdk.ItemKey]string{sdk.EpisodeKey(104): "searched"},
+		},
+		{
+			name:   "stale statistics: two of five claimed missing are seen, so episodes",
+			config: `{"grouping":"season"}`,
+			stats:  stale,
+			want:   []sdk.Command{season(1, 1), ep(100), ep(201), ep(402), ep(202)},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stats := tt.stats
+			if stats == nil {
+				stats = fresh
+			}
+			lib := sdktest.NewLibrary(sdktest.LibraryData{Items: testlib.Sonarr(), Queue: testlib.SonarrQueue(), Series: stats})
+			p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, tt.config, tt.budget)
+			if got := testlib.Commands(p); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("commands %+v\nwant     %+v", got, tt.want)
+			}
+			for i, want := range tt.packs {
+				if got := p.Intents[i].Items; !reflect.DeepEqual(got, want) {
+					t.Errorf("intent %d covers %v, want %v", i, got, want)
+				}
+			}
+			if n := lib.Count("Episodes"); n != 0 {
+				t.Errorf("%d Episodes calls, want none", n)
+			}
+			if n := lib.Count("Series"); n != 1 {
+				t.Errorf("%d Series calls, want 1", n)
+			}
+			testlib.NoItemTwice(t, p)
+			noEpisodeInBoth(t, p, testlib.Sonarr())
+			testlib.CheckCodes(t, p, tt.codes)
+			reasons := testlib.Reasons(p)
+			for _, in := range p.Intents {
+				if in.Command.Name == sdk.SeasonSearch {
+					for _, k := range in.Items {
+						if r := reasons[k]; !hasPrefix(r, "searched: in season pack S0") {
+							t.Errorf("%s in a season search: reason %q", k, r)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSeasonGroupingFromStatisticsWholeList: an order that reads the whole
+// list sees every episode before deciding, and reads no episodes either.
+func TestSeasonGroupingFromStatisticsWholeList(t *testing.T) {
+	items := testlib.Sonarr()
+	lib := sdktest.NewLibrary(sdktest.LibraryData{Items: items, Queue: testlib.SonarrQueue(), Series: testlib.SeriesStats(items, now)})
+	p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{"grouping":"season","order":"random"}`, sdk.Budget{})
+	if n := lib.Count("Episodes"); n != 0 {
+		t.Errorf("%d Episodes calls, want none", n)
+	}
+	got := map[string][]sdk.ItemKey{}
+	for _, in := range p.Intents {
+		items := slices.Clone(in.Items)
+		slices.SortFunc(items, func(a, b sdk.ItemKey) int { return int(a.ID - b.ID) })
+		got[fmt.Sprint(in.Command)] = items
+	}
+	want := map[string][]sdk.ItemKey{
+		fmt.Sprint(sdk.SearchSeason(1, 1)):  eps(101, 102, 103, 104),
+		fmt.Sprint(sdk.SearchSeason(1, 2)):  eps(201, 202),
+		fmt.Sprint(sdk.SearchEpisodes(100)): eps(100),
+		fmt.Sprint(sdk.SearchEpisodes(402)): eps(402),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("intents %v\nwant    %v", got, want)
+	}
+	testlib.NoItemTwice(t, p)
+}
+
+// TestSeasonGroupingOnABigLibraryReadsNoEpisodes: on the benchmark library
+// with its statistics, a budget of 50 season packs costs one wanted page,
+// the queue and the series, within ceil(needed / page size) + 3.
+func TestSeasonGroupingOnABigLibraryReadsNoEpisodes(t *testing.T) {
+	items := testlib.BigSonarr(10_000, 3_000)
+	lib := sdktest.NewLibrary(sdktest.LibraryData{Items: items, Series: testlib.SeriesStats(items, now)})
+	p := testlib.Plan(t, missing.New(), lib, sdk.Sonarr, `{"grouping":"season"}`, sdk.Budget{MaxCost: 50})
+	if len(p.Intents) != 50 {
+		t.Fatalf("%d intents, want 50", len(p.Intents))
+	}
+	for _, in := range p.Intents {
+		if in.Command.Name != sdk.SeasonSearch || len(in.Items) != 3 {
+			t.Fatalf("intent %+v: want a season pack of three", in)
+		}
+	}
+	if n := lib.Count("Episodes"); n != 0 {
+		t.Errorf("%d Episodes calls, want none", n)
+	}
+	arr := lib.Count("WantedMissing") + lib.Count("Queue") + lib.Count("Series")
+	if arr > 1+3 {
+		t.Errorf("%d wanted, queue and series reads, want at most 4", arr)
+	}
+	testlib.NoItemTwice(t, p)
 }

@@ -228,3 +228,47 @@ func BigSonarr(episodes, missing int) []sdk.Item {
 	}
 	return items
 }
+
+// SeriesStats returns the series of a Sonarr library's episodes with their
+// season statistics as Sonarr computes them at now: EpisodeCount counts the
+// monitored episodes that aired and those with a file, EpisodeFileCount
+// those with a file. Series and seasons are in order of first appearance.
+func SeriesStats(items []sdk.Item, now time.Time) []sdk.Series {
+	var out []sdk.Series
+	at := make(map[int64]int)
+	for i := range items {
+		it := &items[i]
+		if it.Key.Type != sdk.Episode {
+			continue
+		}
+		si, ok := at[it.SeriesID]
+		if !ok {
+			si = len(out)
+			at[it.SeriesID] = si
+			out = append(out, sdk.Series{ID: it.SeriesID, Title: it.SeriesTitle, Monitored: it.SeriesMonitored})
+		}
+		s := &out[si]
+		n := -1
+		for j := range s.Seasons {
+			if s.Seasons[j].Number == it.SeasonNumber {
+				n = j
+			}
+		}
+		if n < 0 {
+			n = len(s.Seasons)
+			s.Seasons = append(s.Seasons, sdk.Season{Number: it.SeasonNumber})
+		}
+		se := &s.Seasons[n]
+		se.TotalEpisodeCount++
+		if it.Monitored {
+			se.Monitored = true
+		}
+		if it.HasFile {
+			se.EpisodeFileCount++
+			se.EpisodeCount++
+		} else if it.Monitored && it.AirDateUTC != nil && !it.AirDateUTC.After(now) {
+			se.EpisodeCount++
+		}
+	}
+	return out
+}

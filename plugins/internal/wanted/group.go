@@ -21,24 +21,24 @@ func (r *Run) group(ctx context.Context, it *sdk.Item) (bool, error) {
 	if _, done := r.groups[key]; done && r.opts.Grouping == BySeason {
 		return false, nil
 	}
-	few, err := r.fewMissing(ctx, it)
+	st, known, err := r.seasonStats(ctx, it)
 	if err != nil {
 		return false, err
 	}
-	if few {
+	if known && st.EpisodeCount-st.EpisodeFileCount < 2 {
 		// Neither the season nor, since the season is part of it, the
 		// series can qualify.
 		r.groups[key] = false
 		r.groups[groupKey{it.SeriesID, wholeSeries}] = false
 		return false, nil
 	}
+	title := seriesTitle(it)
+	if known && r.seen != nil {
+		return r.groupSeen(ctx, it, st, title)
+	}
 	eps, err := r.seriesEpisodes(ctx, it.SeriesID)
 	if err != nil {
 		return false, err
-	}
-	title := it.SeriesTitle
-	if title == "" {
-		title = fmt.Sprintf("series %d", it.SeriesID)
 	}
 	if r.opts.Grouping == BySeries {
 		key := groupKey{it.SeriesID, wholeSeries}
@@ -64,24 +64,40 @@ func (r *Run) group(ctx context.Context, it *sdk.Item) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	r.emit(sdk.Intent{
+	if r.emit(sdk.Intent{
 		Command: sdk.SearchSeason(it.SeriesID, it.SeasonNumber),
 		Items:   items,
 		Reason:  fmt.Sprintf("season pack S%02d of %s: %d of %d aired episodes %s", it.SeasonNumber, title, len(items), aired, r.label),
-	}, Reason(ReasonSearched, fmt.Sprintf("in season pack S%02d of %s (%d of %d aired episodes %s)", it.SeasonNumber, title, len(items), aired, r.label)))
+	}, Reason(ReasonSearched, fmt.Sprintf("in season pack S%02d of %s (%d of %d aired episodes %s)", it.SeasonNumber, title, len(items), aired, r.label))) {
+		r.packs[key] = len(r.intents) - 1
+	}
 	return true, nil
 }
 
-// fewMissing reports whether the season statistics, when used, show fewer
-// than two missing episodes in the item's season.
-func (r *Run) fewMissing(ctx context.Context, it *sdk.Item) (bool, error) {
+// joinPack adds it to the SeasonSearch already planned for its season, if
+// any, and reports whether it did. The search covers the whole season, so
+// an episode offered after the pack was planned (seen on a later page) is
+// searched by it and costs nothing more, even when the budget is spent.
+func (r *Run) joinPack(it *sdk.Item) bool {
+	i, ok := r.packs[groupKey{it.SeriesID, it.SeasonNumber}]
+	if !ok {
+		return false
+	}
+	r.intents[i].Items = append(r.intents[i].Items, it.Key)
+	r.keep(it.Key, Reason(ReasonSearched, fmt.Sprintf("in season pack S%02d of %s (planned before this episode was read; the pack covers it)", it.SeasonNumber, seriesTitle(it))))
+	return true
+}
+
+// seasonStats returns the statistics of the item's season, when used and
+// known. The series' statistics are read once per run.
+func (r *Run) seasonStats(ctx context.Context, it *sdk.Item) (sdk.Season, bool, error) {
 	if !r.useStats {
-		return false, nil
+		return sdk.Season{}, false, nil
 	}
 	if !r.statsRead {
 		series, err := r.lib.Series(ctx)
 		if err != nil {
-			return false, fmt.Errorf("read series: %w", err)
+			return sdk.Season{}, false, fmt.Errorf("read series: %w", err)
 		}
 		r.stats = make(map[int64][]sdk.Season, len(series))
 		for _, s := range series {
@@ -91,10 +107,76 @@ func (r *Run) fewMissing(ctx context.Context, it *sdk.Item) (bool, error) {
 	}
 	for _, s := range r.stats[it.SeriesID] {
 		if s.Number == it.SeasonNumber {
-			return s.EpisodeCount-s.EpisodeFileCount < 2, nil
+			return s, true, nil
 		}
 	}
-	return false, nil // unknown: read the episodes
+	return sdk.Season{}, false, nil // unknown: read the episodes
+}
+
+// groupSeen decides a season by its statistics and the season's wanted
+// episodes seen on the pages read so far, without reading the series'
+// episodes. The statistics give the number of aired, monitored episodes;
+// the episodes seen that may be searched now are the evidence. The season
+// qualifies when they alone do, and its SeasonSearch lists them as its
+// items (the search covers the whole season whatever the list says). When
+// too few were seen to be sure (the rest are on pages not read, or the
+// statistics are stale), the season is searched episode by episode: this
+// item now, the other seen ones as they come, so no episode is ever in both
+// a SeasonSearch and an EpisodeSearch.
+func (r *Run) groupSeen(ctx context.Context, it *sdk.Item, st sdk.Season, title string) (bool, error) {
+	key := groupKey{it.SeriesID, it.SeasonNumber}
+	seen := r.seen[key]
+	var unread []sdk.Item
+	for _, ep := range seen {
+		if _, ok := r.states[ep.Key]; !ok && !r.decided[ep.Key] {
+			unread = append(unread, *ep)
+		}
+	}
+	if len(unread) > 0 {
+		// Seen on a batch of a whole-list walk not offered yet.
+		if err := r.LoadStates(ctx, unread); err != nil {
+			return false, err
+		}
+	}
+	items := []sdk.ItemKey{it.Key}
+	counted := map[sdk.ItemKey]bool{it.Key: true}
+	aired := 1 // it
+	for _, ep := range seen {
+		if counted[ep.Key] {
+			continue
+		}
+		counted[ep.Key] = true
+		if ep.AirDateUTC != nil && !ep.AirDateUTC.After(r.now) && (r.opts.IncludeUnmonitored || Monitored(ep)) {
+			aired++
+		}
+		if r.decided[ep.Key] {
+			continue
+		}
+		if _, ok := r.Check(ep); ok {
+			items = append(items, ep.Key)
+		}
+	}
+	aired = max(aired, st.EpisodeCount)
+	ok := r.seasonQualifies(len(items), aired)
+	r.groups[key] = ok
+	if !ok {
+		return false, nil
+	}
+	if r.emit(sdk.Intent{
+		Command: sdk.SearchSeason(it.SeriesID, it.SeasonNumber),
+		Items:   items,
+		Reason:  fmt.Sprintf("season pack S%02d of %s: %d of %d aired episodes %s", it.SeasonNumber, title, len(items), aired, r.label),
+	}, Reason(ReasonSearched, fmt.Sprintf("in season pack S%02d of %s (%d of %d aired episodes %s)", it.SeasonNumber, title, len(items), aired, r.label))) {
+		r.packs[key] = len(r.intents) - 1
+	}
+	return true, nil
+}
+
+func seriesTitle(it *sdk.Item) string {
+	if it.SeriesTitle == "" {
+		return fmt.Sprintf("series %d", it.SeriesID)
+	}
+	return it.SeriesTitle
 }
 
 // seriesEpisodes reads a series' episodes once per run, with the search

@@ -45,6 +45,12 @@ type Run struct {
 	useStats  bool
 	statsRead bool
 	stats     map[int64][]sdk.Season
+	// seen holds, by season, the wanted items of the pages read so far,
+	// kept for season grouping with statistics (see groupSeen).
+	seen map[groupKey][]*sdk.Item
+	// packs indexes, by season, the SeasonSearch intents planned, which
+	// episodes of the season offered later join.
+	packs map[groupKey]int
 
 	intents   []sdk.Intent
 	decisions []sdk.Decision
@@ -83,15 +89,40 @@ func NewRun(ctx context.Context, req sdk.PlanRequest, opts Options, want Want, l
 		decided:  make(map[sdk.ItemKey]bool),
 		episodes: make(map[int64][]sdk.Item),
 		groups:   make(map[groupKey]bool),
+		packs:    make(map[groupKey]int),
 	}, nil
 }
 
 // UseSeasonStats lets grouping read the series' season statistics
-// (Library.Series, once) and skip reading the episodes of a season that has
-// fewer than two missing episodes, which cannot qualify for a season or
-// series search. Only for strategies that want missing items: the
+// (Library.Series, once) instead of each series' episodes. A season whose
+// statistics show fewer than two missing episodes cannot qualify for a
+// season or series search. With season grouping, a season the statistics
+// know is decided from its aired, monitored episode count and the season's
+// episodes seen on the wanted pages read so far, without Library.Episodes
+// (see groupSeen); series grouping still reads the episodes of a series
+// that may qualify. Only for strategies that want missing items: the
 // statistics count files, not cutoffs.
-func (r *Run) UseSeasonStats() { r.useStats = true }
+func (r *Run) UseSeasonStats() {
+	r.useStats = true
+	if r.opts.Grouping == BySeason {
+		r.seen = make(map[groupKey][]*sdk.Item)
+	}
+}
+
+// see records wanted items read from a list, for groupSeen. Items must stay
+// where they are for the rest of the run.
+func (r *Run) see(items []sdk.Item) {
+	if r.seen == nil {
+		return
+	}
+	for i := range items {
+		it := &items[i]
+		if it.Key.Type == sdk.Episode && it.SeasonNumber > 0 {
+			k := groupKey{it.SeriesID, it.SeasonNumber}
+			r.seen[k] = append(r.seen[k], it)
+		}
+	}
+}
 
 // Now is the run's reference time.
 func (r *Run) Now() time.Time { return r.now }
@@ -172,6 +203,10 @@ func (r *Run) Keep(ctx context.Context, it *sdk.Item, detail string) error {
 	if r.decided[it.Key] {
 		return nil
 	}
+	grouped := it.Key.Type == sdk.Episode && r.opts.Grouping != ByEpisode && it.SeasonNumber > 0
+	if grouped && r.joinPack(it) {
+		return nil
+	}
 	if r.full {
 		r.overflow++
 		r.Skip(it.Key, Reason(ReasonOverBudget, "the run's budget is spent"))
@@ -180,7 +215,7 @@ func (r *Run) Keep(ctx context.Context, it *sdk.Item, detail string) error {
 	if detail == "" {
 		detail = r.Describe(it)
 	}
-	if it.Key.Type == sdk.Episode && r.opts.Grouping != ByEpisode && it.SeasonNumber > 0 {
+	if grouped {
 		grouped, err := r.group(ctx, it)
 		if grouped || err != nil {
 			return err
@@ -194,16 +229,16 @@ func (r *Run) Keep(ctx context.Context, it *sdk.Item, detail string) error {
 	return nil
 }
 
-// emit adds an intent, keeping its items, if it fits; else its items are
-// over budget.
-func (r *Run) emit(in sdk.Intent, reason string) {
+// emit adds an intent, keeping its items, if it fits, and reports whether
+// it did; else its items are over budget.
+func (r *Run) emit(in sdk.Intent, reason string) bool {
 	if !r.req.Budget.Fits(len(r.intents)+1, r.cost+in.Cost()) {
 		r.full = true
 		for _, k := range in.Items {
 			r.overflow++
 			r.Skip(k, Reason(ReasonOverBudget, "the run's budget is spent"))
 		}
-		return
+		return false
 	}
 	r.intents = append(r.intents, in)
 	r.cost += in.Cost()
@@ -213,6 +248,7 @@ func (r *Run) emit(in sdk.Intent, reason string) {
 	if !r.req.Budget.Fits(len(r.intents)+1, r.cost+1) {
 		r.full = true
 	}
+	return true
 }
 
 // Annotate sets a function whose non-empty result is added to items'

@@ -41,6 +41,7 @@ func (r *Run) Walk(ctx context.Context, name string, list List) error {
 		if r.opts.Order == LeastRecentlySearched {
 			rankLastSearched(res.Items, r.states)
 		}
+		r.see(res.Items)
 		for i := range res.Items {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -63,6 +64,7 @@ func (r *Run) Walk(ctx context.Context, name string, list List) error {
 // ConsiderAll offers items in the order given, reading their search state
 // a batch at a time, until the run is done.
 func (r *Run) ConsiderAll(ctx context.Context, items []sdk.Item) error {
+	r.see(items)
 	for lo := 0; lo < len(items) && !r.Done(); lo += stateBatch {
 		batch := items[lo:min(lo+stateBatch, len(items))]
 		if err := r.LoadStates(ctx, batch); err != nil {
