@@ -23,7 +23,7 @@ import (
 const Name = "missing"
 
 // Version is the strategy's version.
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 //go:embed schema.json
 var schema []byte
