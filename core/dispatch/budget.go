@@ -31,6 +31,10 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 	if err != nil {
 		return domain.BudgetStatus{}, err
 	}
+	pauses, err := d.deps.Store.DispatchPauses(ctx, instanceID)
+	if err != nil {
+		return domain.BudgetStatus{}, err
+	}
 	in := d.instance(instanceID)
 	in.setLimits(inst)
 	st := domain.BudgetStatus{
@@ -60,9 +64,10 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 	st.InFlight = len(in.inflight)
 	st.LastError = in.lastError
 	st.QueueSize = in.queueSize
-	if in.paused {
+	// The stored pause is the one every replica holds to.
+	if reason, paused := pauses[instanceID]; paused {
 		st.Reasons = append(st.Reasons, domain.PauseManual)
-		st.PauseMessage = in.pauseReason
+		st.PauseMessage = reason
 	}
 	if breaker == gobreaker.StateOpen {
 		st.Reasons = append(st.Reasons, domain.PauseBreaker)

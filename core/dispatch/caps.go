@@ -88,13 +88,24 @@ func fit(sends []domain.CountedSend, now time.Time, w time.Duration, limit, cost
 // reserve takes cost searches from the instance's hourly and daily budget
 // (its group's, when it shares one) for cmd by marking it attempted: from
 // then on it counts for every worker of the group. The group's lock makes
-// the check and the mark one step. When the budget does not hold the cost
-// now, it returns when it will; nothing is marked then.
+// the check and the mark one step within this process, and the store's
+// budget lock across the processes sharing the database. When the budget
+// does not hold the cost now, it returns when it will; nothing is marked
+// then.
 func (in *instance) reserve(ctx context.Context, inst domain.Instance, cmd domain.PendingCommand, cost int) (wait time.Time, err error) {
-	d := in.d
-	lock := d.groupLock(inst)
+	lock, key := in.d.groupLock(inst)
 	lock.Lock()
 	defer lock.Unlock()
+	err = in.d.deps.Store.WithBudgetLock(ctx, key, func(ctx context.Context) error {
+		wait, err = in.reserveLocked(ctx, inst, cmd, cost)
+		return err
+	})
+	return wait, err
+}
+
+// reserveLocked is reserve under the budget's locks.
+func (in *instance) reserveLocked(ctx context.Context, inst domain.Instance, cmd domain.PendingCommand, cost int) (wait time.Time, err error) {
+	d := in.d
 	g, err := d.caps(ctx, inst.ID)
 	if err != nil {
 		return time.Time{}, err

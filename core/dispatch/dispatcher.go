@@ -45,6 +45,22 @@ type Store interface {
 	// CooldownFor returns how long the items of a queue's commands rest
 	// after a search.
 	CooldownFor(ctx context.Context, queueID int64) (time.Duration, error)
+
+	// AcquireDispatchLease takes or renews holder's lease of an
+	// instance's sending until until, when no other holder has one live
+	// at now, and reports whether holder holds it.
+	AcquireDispatchLease(ctx context.Context, instanceID int64, holder string, now, until time.Time) (bool, error)
+	// ReleaseDispatchLease gives up holder's lease of an instance.
+	ReleaseDispatchLease(ctx context.Context, instanceID int64, holder string) error
+	// WithBudgetLock runs fn holding the lock named key across every
+	// process sharing the database.
+	WithBudgetLock(ctx context.Context, key string, fn func(ctx context.Context) error) error
+	// SetDispatchPause and ClearDispatchPause store and lift a pause;
+	// DispatchPauses returns the stored ones by instance id (one
+	// instance's when instanceID is not zero).
+	SetDispatchPause(ctx context.Context, instanceID int64, reason string, at time.Time) error
+	ClearDispatchPause(ctx context.Context, instanceID int64) error
+	DispatchPauses(ctx context.Context, instanceID int64) (map[int64]string, error)
 }
 
 // Sender talks to one instance.
@@ -166,6 +182,15 @@ type Config struct {
 	// ReconcileWindow (15m): an attempted command is matched with arr
 	// commands queued from this long before its attempt on.
 	ReconcileWindow time.Duration
+	// LeaseDuration (30s) is how long a dispatcher's lease of an
+	// instance lasts in the database; only the holder sends for the
+	// instance, so replicas sharing a database never both do. The holder
+	// renews it every LeaseRenewInterval (10s, below LeaseDuration), and
+	// counts it as held until one renew interval before it ends. A
+	// replica that stops releases its leases; one that dies leaves them
+	// to expire.
+	LeaseDuration      time.Duration
+	LeaseRenewInterval time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -199,6 +224,11 @@ func (c *Config) setDefaults() {
 	def(&c.HoldCheckInterval, time.Minute)
 	def(&c.BreakerOpenFor, time.Minute)
 	def(&c.ReconcileWindow, 15*time.Minute)
+	def(&c.LeaseDuration, 30*time.Second)
+	def(&c.LeaseRenewInterval, 10*time.Second)
+	if c.LeaseRenewInterval >= c.LeaseDuration {
+		c.LeaseRenewInterval = c.LeaseDuration / 3
+	}
 	if c.MaxRetryDelay < c.RetryDelay {
 		c.MaxRetryDelay = c.RetryDelay
 	}
@@ -209,6 +239,8 @@ type Dispatcher struct {
 	deps Deps
 	cfg  Config
 	log  *slog.Logger
+	// holder names this dispatcher in the leases of the database.
+	holder string
 
 	mu        sync.Mutex
 	ctx       context.Context
@@ -233,6 +265,7 @@ func New(deps Deps, cfg Config) (*Dispatcher, error) {
 	return &Dispatcher{
 		deps:      deps,
 		cfg:       cfg,
+		holder:    newHolder(),
 		log:       deps.Logger.With("component", "dispatch"),
 		instances: map[int64]*instance{},
 		groups:    map[string]*sync.Mutex{},
@@ -241,14 +274,24 @@ func New(deps Deps, cfg Config) (*Dispatcher, error) {
 
 func (d *Dispatcher) now() time.Time { return d.deps.Now().UTC() }
 
-// Start begins dispatching: it follows the commands an earlier process sent
-// and did not see end, and sends (after reconciling those whose POST may
-// have happened) whatever was left pending. Workers stop when ctx ends or
-// Stop is called.
+// Start begins dispatching: it restores the stored pauses, follows the
+// commands an earlier process sent and did not see end, and sends (after
+// reconciling those whose POST may have happened) whatever was left
+// pending. Workers stop when ctx ends or Stop is called.
 func (d *Dispatcher) Start(ctx context.Context) error {
 	d.mu.Lock()
 	d.ctx, d.cancel = context.WithCancel(ctx)
 	d.mu.Unlock()
+	pauses, err := d.deps.Store.DispatchPauses(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("dispatch: unable to read the paused instances: %w", err)
+	}
+	for id, reason := range pauses {
+		in := d.instance(id)
+		in.mu.Lock()
+		in.paused, in.pauseReason = true, reason
+		in.mu.Unlock()
+	}
 	sent, err := d.deps.Store.SentCommands(ctx, 0)
 	if err != nil {
 		return fmt.Errorf("dispatch: unable to find commands in flight: %w", err)
@@ -293,10 +336,19 @@ func (d *Dispatcher) Wake(instanceID int64) {
 
 // Pause holds back every send to an instance until Resume, with a reason
 // shown in its budget status (for example the failing indexers a Health
-// webhook reported). Commands keep waiting; those that wait longer than
-// the pending expiry are recorded as expired with the reason.
+// webhook reported). The pause is stored, so it outlives a restart and
+// holds on every replica sharing the database. Commands keep waiting;
+// those that wait longer than the pending expiry are recorded as expired
+// with the reason.
 func (d *Dispatcher) Pause(instanceID int64, reason string) {
 	in := d.instance(instanceID)
+	// Stored first, so a worker reading the stored pause meanwhile never
+	// lifts it.
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	defer cancel()
+	if err := d.deps.Store.SetDispatchPause(ctx, instanceID, reason, d.now()); err != nil {
+		d.log.Error("dispatch pause not stored: it lasts until this process stops", "instance_id", instanceID, "error", err)
+	}
 	in.mu.Lock()
 	in.paused, in.pauseReason = true, reason
 	in.mu.Unlock()
@@ -306,6 +358,11 @@ func (d *Dispatcher) Pause(instanceID int64, reason string) {
 // Resume lifts a Pause and wakes the instance's worker.
 func (d *Dispatcher) Resume(instanceID int64) {
 	in := d.instance(instanceID)
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	defer cancel()
+	if err := d.deps.Store.ClearDispatchPause(ctx, instanceID); err != nil {
+		d.log.Error("dispatch pause not lifted in the database", "instance_id", instanceID, "error", err)
+	}
 	in.mu.Lock()
 	was := in.paused
 	in.paused, in.pauseReason = false, ""
@@ -355,11 +412,8 @@ func (d *Dispatcher) instance(id int64) *instance {
 
 // groupLock returns the lock that serialises cap checks of a budget group,
 // so two workers never both take the last search of a shared budget.
-func (d *Dispatcher) groupLock(inst domain.Instance) *sync.Mutex {
-	key := fmt.Sprintf("i%d", inst.ID)
-	if inst.BudgetGroup != "" {
-		key = fmt.Sprintf("g%d/%s", inst.OwnerID, inst.BudgetGroup)
-	}
+func (d *Dispatcher) groupLock(inst domain.Instance) (*sync.Mutex, string) {
+	key := budgetKey(inst)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	l, ok := d.groups[key]
@@ -367,7 +421,16 @@ func (d *Dispatcher) groupLock(inst domain.Instance) *sync.Mutex {
 		l = &sync.Mutex{}
 		d.groups[key] = l
 	}
-	return l
+	return l, key
+}
+
+// budgetKey names the budget an instance draws on: its group's, or its
+// own.
+func budgetKey(inst domain.Instance) string {
+	if inst.BudgetGroup != "" {
+		return fmt.Sprintf("budget g%d/%s", inst.OwnerID, inst.BudgetGroup)
+	}
+	return fmt.Sprintf("budget i%d", inst.ID)
 }
 
 // retire ends a worker that found nothing to do, unless it was woken in

@@ -33,6 +33,9 @@ type instance struct {
 	// apart from mu because the breaker changes state inside State(),
 	// which may be called with mu held.
 	openedAt atomic.Int64
+	// leaseUntil is, in Unix nanoseconds of the wall clock, until when
+	// this process may send for the instance (0 when it holds no lease).
+	leaseUntil atomic.Int64
 
 	mu          sync.Mutex
 	inflight    map[int64]domain.DispatchedCommand

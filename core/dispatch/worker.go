@@ -22,6 +22,8 @@ var errHeld = errors.New("dispatch: held back")
 // run sends the instance's pending commands until there are none left.
 func (in *instance) run(ctx context.Context) {
 	log := in.d.log.With("instance_id", in.id)
+	keeper := in.takeLease(ctx)
+	defer func() { keeper.release() }()
 	failures := 0
 	for {
 		n, err := in.drain(ctx, log)
@@ -44,8 +46,16 @@ func (in *instance) run(ctx context.Context) {
 			in.lastError = ""
 			in.mu.Unlock()
 		}
-		if n == 0 && in.d.retire(in) {
-			return
+		if n == 0 {
+			// The lease is given up before the worker retires, so a
+			// worker started after it never has its lease released
+			// under it.
+			keeper.release()
+			keeper = nil
+			if in.d.retire(in) {
+				return
+			}
+			keeper = in.takeLease(ctx)
 		}
 	}
 }
@@ -114,6 +124,9 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 	if cmd.CorrelationID != "" {
 		ctx = domain.WithCorrelationID(ctx, cmd.CorrelationID)
 	}
+	if err := in.leased(ctx); err != nil {
+		return err
+	}
 	if err := in.hold(ctx, inst, sender); err != nil {
 		return err
 	}
@@ -131,6 +144,10 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 	}
 	if d.deps.Metrics != nil {
 		d.deps.Metrics.RateLimitWaited(in.id, time.Since(waitStart))
+	}
+	// The token may have taken long enough for the lease to lapse.
+	if err := in.leased(ctx); err != nil {
+		return err
 	}
 	wait, err := in.reserve(ctx, inst, cmd, cost)
 	var over errOverCap
@@ -301,6 +318,10 @@ func (in *instance) handled(ctx context.Context, cmd domain.DispatchedCommand) e
 // pending expiry, with what held them back, checked once a HoldCheckInterval.
 func (in *instance) expireStale(ctx context.Context, log *slog.Logger) error {
 	d := in.d
+	if !in.holdsLease() {
+		// The holder of the lease expires the instance's commands.
+		return nil
+	}
 	now := d.now()
 	open := in.breaker.State() == gobreaker.StateOpen
 	in.mu.Lock()

@@ -1,0 +1,3 @@
+DROP TABLE dispatch_pauses;
+--bun:split
+DROP TABLE dispatch_leases;
