@@ -16,9 +16,10 @@
 //   - checks the rolling hourly and daily caps, counted in indexer searches
 //     from the dispatched_commands table, so a restart neither resets nor
 //     forgets them; instances of a budget group share the smallest cap of
-//     the group, and an in-process lock per group makes check and mark one
-//     step. A command whose cost does not fit waits until the oldest counted
-//     sends leave the window;
+//     the group, and a lock per group (in process, and on PostgreSQL an
+//     advisory lock across processes) makes check and mark one step. A
+//     command whose cost does not fit waits until the oldest counted sends
+//     leave the window;
 //   - marks the command attempted, posts it, and records in one transaction
 //     that it was sent and when each of its items may be searched again;
 //   - follows it through command/{id} until it ends (or expires after
@@ -31,4 +32,12 @@
 // de-duplication makes safe while an equal command is still queued.
 // Commands that wait longer than PendingExpiry are recorded as expired with
 // what held them back.
+//
+// Replicas may share one database. A worker sends only while its process
+// holds the instance's lease in dispatch_leases (taken when free or
+// expired, renewed every LeaseRenewInterval, released when the worker goes
+// idle or the dispatcher stops); the other replicas' workers hold back and
+// try again, and take over once the lease is released or expires. Pauses
+// are stored in dispatch_pauses: they outlive a restart, and the lease
+// holder reads them at each renewal, so a pause set on any replica holds.
 package dispatch

@@ -52,14 +52,29 @@ const budgetLockConcurrency = 4
 // budgetLockSlots holds each store's semaphore of budget locks.
 var budgetLockSlots sync.Map
 
-// WithBudgetLock runs fn while holding the database-wide lock named key,
-// so processes sharing a PostgreSQL database check and take a budget one
-// at a time: a transaction-scoped advisory lock, held until fn returns and
-// released with the transaction (or the connection, should the process
-// die). SQLite serialises its writers already, and fn runs as it is. fn's
-// own statements run outside the lock's transaction and commit as they go,
-// so what fn marks is seen by the next holder of the lock.
+// budgetMutexes holds the in-process lock of each store's budgets.
+var budgetMutexes sync.Map
+
+type budgetMutexKey struct {
+	s   *Store
+	key string
+}
+
+// WithBudgetLock runs fn while holding the lock named key, so dispatchers
+// sharing this store, and processes sharing a PostgreSQL database, check
+// and take a budget one at a time. Across processes it is a
+// transaction-scoped advisory lock, held until fn returns and released
+// with the transaction (or the connection, should the process die); a
+// SQLite database is one process's. fn's own statements run outside the
+// lock's transaction and commit as they go, so what fn marks is seen by
+// the next holder of the lock.
 func (s *Store) WithBudgetLock(ctx context.Context, key string, fn func(ctx context.Context) error) error {
+	// Dispatchers sharing this store take turns here: SQLite runs the
+	// check and the mark as separate statements, which it does not
+	// serialise together.
+	mu, _ := budgetMutexes.LoadOrStore(budgetMutexKey{s, key}, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	if s.dialect != DialectPostgres {
 		return fn(ctx)
 	}
