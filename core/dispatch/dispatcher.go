@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -191,6 +192,11 @@ type Config struct {
 	// to expire.
 	LeaseDuration      time.Duration
 	LeaseRenewInterval time.Duration
+	// Holder names this dispatcher in the leases; empty means host,
+	// process id and a random part. A name that stays the same across
+	// restarts (and differs between replicas) lets a process that died
+	// take its leases back at once instead of after they expire.
+	Holder string
 }
 
 func (c *Config) setDefaults() {
@@ -265,7 +271,7 @@ func New(deps Deps, cfg Config) (*Dispatcher, error) {
 	return &Dispatcher{
 		deps:      deps,
 		cfg:       cfg,
-		holder:    newHolder(),
+		holder:    cmp.Or(cfg.Holder, newHolder()),
 		log:       deps.Logger.With("component", "dispatch"),
 		instances: map[int64]*instance{},
 		groups:    map[string]*sync.Mutex{},

@@ -282,3 +282,23 @@ func TestPauseSetOnOneReplicaHoldsOnTheHolder(t *testing.T) {
 		assertOnce(t, e, "sonarr", 4, 4)
 	})
 }
+
+func TestAStableHolderTakesBackItsLeaseAfterACrash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 17})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		// The process died holding an hour-long lease under its name.
+		if ok, err := st.AcquireDispatchLease(ctx, inst.ID, "node-1", time.Now(), time.Now().Add(time.Hour)); err != nil || !ok {
+			t.Fatalf("lease taken = %v, %v", ok, err)
+		}
+		for i := 1; i <= 3; i++ {
+			e.enqueue(inst, 0, episodeSearch(int64(i)))
+		}
+		cfg := replicaCfg
+		cfg.Holder = "node-1"
+		e.replica(cfg)
+		waitFor(t, "the restarted process's sends", func() bool { return len(e.posts("sonarr", true)) == 3 })
+		assertOnce(t, e, "sonarr", 3, 3)
+	})
+}
