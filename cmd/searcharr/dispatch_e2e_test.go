@@ -18,33 +18,7 @@ import (
 // a test can start it again on the same database after killing it.
 func startDispatchSearcharr(t *testing.T, dataDir, addr, databaseURL string, register bool) *searcharr {
 	t.Helper()
-	env := []string{
-		"SEARCHARR_LISTEN=" + addr,
-		"SEARCHARR_DATA_DIR=" + dataDir,
-		"SEARCHARR_DATABASE_URL=" + databaseURL,
-		"SEARCHARR_PLUGIN_DIR=" + binaries.pluginDir,
-		"SEARCHARR_LOG_LEVEL=debug",
-	}
-	p := start(t, binaries.searcharr, env, "serve")
-	c := &client{t: t, base: "http://" + addr}
-	waitUntil(t, "searcharr to answer /health", 60*time.Second, func() bool {
-		resp, err := http.Get(c.base + "/health")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	creds := map[string]string{"username": "admin", "password": "correct horse battery staple"}
-	if register {
-		c.do("POST", "/api/auth/register", creds, &map[string]any{})
-	}
-	var login struct {
-		AccessToken string `json:"access_token"`
-	}
-	c.do("POST", "/api/auth/login", creds, &login)
-	c.token = login.AccessToken
-	return &searcharr{proc: p, api: c}
+	return launch(t, launchOptions{Addr: addr, DataDir: dataDir, DatabaseURL: databaseURL, Register: register})
 }
 
 // dispatchAcceptedEpisodes counts, per episode, the command POSTs the simulator

@@ -19,18 +19,49 @@ type searcharr struct {
 
 func startSearcharr(t *testing.T, databaseURL string) *searcharr {
 	t.Helper()
-	addr := freePort(t)
-	env := []string{
-		"SEARCHARR_LISTEN=" + addr,
-		"SEARCHARR_DATA_DIR=" + filepath.Join(t.TempDir(), "data"),
-		"SEARCHARR_DATABASE_URL=" + databaseURL,
+	return launch(t, launchOptions{DatabaseURL: databaseURL, Register: true})
+}
+
+// launchOptions say how launch starts searcharr. Zero values pick a free
+// address and a fresh data directory; a test that restarts searcharr on
+// the same database passes the same Addr and DataDir again.
+type launchOptions struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	// Env is added to the process environment.
+	Env []string
+	// Register creates the admin before logging in; a restart leaves it
+	// unset.
+	Register bool
+	// WaitPath is the endpoint that must answer 200 (default /health).
+	WaitPath string
+}
+
+// launch starts searcharr serve, waits for it to answer and logs in as the
+// admin.
+func launch(t *testing.T, o launchOptions) *searcharr {
+	t.Helper()
+	if o.Addr == "" {
+		o.Addr = freePort(t)
+	}
+	if o.DataDir == "" {
+		o.DataDir = filepath.Join(t.TempDir(), "data")
+	}
+	if o.WaitPath == "" {
+		o.WaitPath = "/health"
+	}
+	env := append([]string{
+		"SEARCHARR_LISTEN=" + o.Addr,
+		"SEARCHARR_DATA_DIR=" + o.DataDir,
+		"SEARCHARR_DATABASE_URL=" + o.DatabaseURL,
 		"SEARCHARR_PLUGIN_DIR=" + binaries.pluginDir,
 		"SEARCHARR_LOG_LEVEL=debug",
-	}
+	}, o.Env...)
 	p := start(t, binaries.searcharr, env, "serve")
-	c := &client{t: t, base: "http://" + addr}
-	waitUntil(t, "searcharr to answer /health", 60*time.Second, func() bool {
-		resp, err := http.Get(c.base + "/health")
+	c := &client{t: t, base: "http://" + o.Addr}
+	waitUntil(t, "searcharr to answer "+o.WaitPath, 60*time.Second, func() bool {
+		resp, err := http.Get(c.base + o.WaitPath)
 		if err != nil {
 			return false
 		}
@@ -38,7 +69,9 @@ func startSearcharr(t *testing.T, databaseURL string) *searcharr {
 		return resp.StatusCode == http.StatusOK
 	})
 	creds := map[string]string{"username": "admin", "password": "correct horse battery staple"}
-	c.do("POST", "/api/auth/register", creds, &map[string]any{})
+	if o.Register {
+		c.do("POST", "/api/auth/register", creds, &map[string]any{})
+	}
 	var login struct {
 		AccessToken string `json:"access_token"`
 	}

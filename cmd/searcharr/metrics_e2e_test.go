@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,34 +18,11 @@ const e2eMetricsToken = "metrics-e2e-token-0123456789"
 // metrics token, and logs in an admin.
 func startObserved(t *testing.T) *searcharr {
 	t.Helper()
-	addr := freePort(t)
-	env := []string{
-		"SEARCHARR_LISTEN=" + addr,
-		"SEARCHARR_DATA_DIR=" + filepath.Join(t.TempDir(), "data"),
-		"SEARCHARR_DATABASE_URL=",
-		"SEARCHARR_PLUGIN_DIR=" + binaries.pluginDir,
-		"SEARCHARR_LOG_LEVEL=debug",
-		"SEARCHARR_LOG_FORMAT=json",
-		"SEARCHARR_METRICS_TOKEN=" + e2eMetricsToken,
-	}
-	p := start(t, binaries.searcharr, env, "serve")
-	c := &client{t: t, base: "http://" + addr}
-	waitUntil(t, "searcharr to be ready", 60*time.Second, func() bool {
-		resp, err := http.Get(c.base + "/ready")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+	return launch(t, launchOptions{
+		Register: true,
+		WaitPath: "/ready",
+		Env:      []string{"SEARCHARR_LOG_FORMAT=json", "SEARCHARR_METRICS_TOKEN=" + e2eMetricsToken},
 	})
-	creds := map[string]string{"username": "admin", "password": "correct horse battery staple"}
-	c.do("POST", "/api/auth/register", creds, &map[string]any{})
-	var login struct {
-		AccessToken string `json:"access_token"`
-	}
-	c.do("POST", "/api/auth/login", creds, &login)
-	c.token = login.AccessToken
-	return &searcharr{proc: p, api: c}
 }
 
 // scrape reads /metrics with token and returns each sample by its name

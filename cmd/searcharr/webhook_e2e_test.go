@@ -403,31 +403,5 @@ func TestWebhookKilledAfterAnswer(t *testing.T) {
 // in, registering the admin first when register is set.
 func startSearcharrAt(t *testing.T, dataDir, addr string, register bool) *searcharr {
 	t.Helper()
-	env := []string{
-		"SEARCHARR_LISTEN=" + addr,
-		"SEARCHARR_DATA_DIR=" + dataDir,
-		"SEARCHARR_DATABASE_URL=",
-		"SEARCHARR_PLUGIN_DIR=" + binaries.pluginDir,
-		"SEARCHARR_LOG_LEVEL=debug",
-	}
-	p := start(t, binaries.searcharr, env, "serve")
-	c := &client{t: t, base: "http://" + addr}
-	waitUntil(t, "searcharr to answer /health", 60*time.Second, func() bool {
-		resp, err := http.Get(c.base + "/health")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	creds := map[string]string{"username": "admin", "password": "correct horse battery staple"}
-	if register {
-		c.do("POST", "/api/auth/register", creds, &map[string]any{})
-	}
-	var login struct {
-		AccessToken string `json:"access_token"`
-	}
-	c.do("POST", "/api/auth/login", creds, &login)
-	c.token = login.AccessToken
-	return &searcharr{proc: p, api: c}
+	return launch(t, launchOptions{Addr: addr, DataDir: dataDir, Register: register})
 }
