@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -22,9 +23,12 @@ import (
 // Anything the plugin writes to standard error reaches the host's log, tagged
 // with the plugin's name; standard output is reserved for the handshake.
 // Serve makes slog's default logger write JSON lines there, carrying the
-// trigger id of the context they are logged with (see Logger).
+// trigger id of the context they are logged with (see Logger). A plugin whose
+// host process is gone (killed without the chance to stop its plugins) exits
+// by itself within a second.
 func Serve(s Strategy) {
 	slog.SetDefault(slog.New(NewLogHandler(stderr{})))
+	exitWithParent(time.Second)
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: bridge.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{
