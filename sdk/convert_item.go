@@ -187,16 +187,6 @@ func searchStateFromPB(s *pb.SearchState) SearchState {
 	}
 }
 
-func commandToPB(c Command) *pb.Command {
-	return &pb.Command{
-		Name:         string(c.Name),
-		EpisodeIds:   c.EpisodeIDs,
-		SeriesId:     c.SeriesID,
-		SeasonNumber: int32(c.SeasonNumber),
-		MovieIds:     c.MovieIDs,
-	}
-}
-
 func commandFromPB(c *pb.Command) Command {
 	if c == nil {
 		return Command{}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -20,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/vibequality/searcharr/core/store/storetest"
 )
 
 // binaries are built once per test binary, in TestMain.
@@ -177,31 +176,10 @@ func freePort(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// freshPostgres creates a database for one test and returns its URL.
+// freshPostgres returns the URL of a fresh schema for one test.
 func freshPostgres(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("SEARCHARR_TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("PostgreSQL tests skipped: SEARCHARR_TEST_DATABASE_URL is not set")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	name := fmt.Sprintf("searcharr_e2e_%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", base); err == nil {
-			db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			db.Close()
-		}
-	})
-	u, _ := url.Parse(base)
-	u.Path = "/" + name
-	return u.String()
+	return storetest.PostgresURL(t)
 }
 
 // client talks to a running searcharr.

@@ -73,27 +73,16 @@ func (r *CommandResource) status() CommandStatus {
 	return s
 }
 
-// commandBody is what POST /command takes: the name plus the command's
-// own fields.
-type commandBody struct {
-	Name         domain.CommandName `json:"name"`
-	EpisodeIDs   []int64            `json:"episodeIds,omitempty"`
-	SeriesID     int64              `json:"seriesId,omitempty"`
-	SeasonNumber *int               `json:"seasonNumber,omitempty"`
-	MovieIDs     []int64            `json:"movieIds,omitempty"`
-}
-
 // SendCommand posts a search command and returns its state, usually
 // "queued". Commands that do not fit the instance kind are refused. It is
 // never retried: after a failure the command may or may not have been
 // queued; read Commands to find out. Reposting a command equal to one still
 // queued or running returns the existing command.
 func (c *Client) SendCommand(ctx context.Context, cmd domain.Command) (CommandStatus, error) {
-	body, err := c.commandBody(cmd)
-	if err != nil {
+	if err := c.checkCommand(cmd); err != nil {
 		return CommandStatus{}, err
 	}
-	raw, err := json.Marshal(body)
+	raw, err := domain.EncodeCommandBody(cmd)
 	if err != nil {
 		return CommandStatus{}, &Error{Kind: KindInvalid, Op: "POST " + apiPrefix + "/command", Err: err}
 	}
@@ -110,44 +99,33 @@ func (c *Client) SendCommand(ctx context.Context, cmd domain.Command) (CommandSt
 	return res.status(), nil
 }
 
-func (c *Client) commandBody(cmd domain.Command) (commandBody, error) {
+// checkCommand refuses, before anything is sent, a command for the other
+// application or with ids Sonarr/Radarr would fail on after accepting it.
+func (c *Client) checkCommand(cmd domain.Command) error {
 	op := "POST " + apiPrefix + "/command"
 	if !cmd.Name.Valid() {
-		return commandBody{}, invalidf(op, "unknown command %q", cmd.Name)
+		return invalidf(op, "unknown command %q", cmd.Name)
 	}
 	want := domain.KindSonarr
 	if cmd.Name == domain.CmdMoviesSearch {
 		want = domain.KindRadarr
 	}
 	if c.kind != want {
-		return commandBody{}, invalidf(op, "%s is a %s command; this instance is %s", cmd.Name, want.AppName(), c.app)
+		return invalidf(op, "%s is a %s command; this instance is %s", cmd.Name, want.AppName(), c.app)
 	}
-	b := commandBody{Name: cmd.Name}
 	switch cmd.Name {
 	case domain.CmdEpisodeSearch:
-		if err := positiveIDs(op, "episode", cmd.EpisodeIDs); err != nil {
-			return b, err
-		}
-		b.EpisodeIDs = cmd.EpisodeIDs
+		return positiveIDs(op, "episode", cmd.EpisodeIDs)
 	case domain.CmdMoviesSearch:
-		if err := positiveIDs(op, "movie", cmd.MovieIDs); err != nil {
-			return b, err
-		}
-		b.MovieIDs = cmd.MovieIDs
-	case domain.CmdSeasonSearch, domain.CmdSeriesSearch:
-		if cmd.SeriesID <= 0 {
-			return b, invalidf(op, "%s needs a positive series id", cmd.Name)
-		}
-		b.SeriesID = cmd.SeriesID
-		if cmd.Name == domain.CmdSeasonSearch {
-			if cmd.SeasonNumber < 0 {
-				return b, invalidf(op, "season number %d must not be negative", cmd.SeasonNumber)
-			}
-			n := cmd.SeasonNumber
-			b.SeasonNumber = &n
-		}
+		return positiveIDs(op, "movie", cmd.MovieIDs)
 	}
-	return b, nil
+	if cmd.SeriesID <= 0 {
+		return invalidf(op, "%s needs a positive series id", cmd.Name)
+	}
+	if cmd.Name == domain.CmdSeasonSearch && cmd.SeasonNumber < 0 {
+		return invalidf(op, "season number %d must not be negative", cmd.SeasonNumber)
+	}
+	return nil
 }
 
 func positiveIDs(op, what string, ids []int64) error {

@@ -4,11 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,46 +16,21 @@ import (
 
 	"github.com/vibequality/searcharr/core/bus"
 	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/core/store/storetest"
 )
 
 // eachDialect runs fn on the in-process bus and, when
-// SEARCHARR_TEST_DATABASE_URL is set, on watermill-sql in a fresh database.
+// SEARCHARR_TEST_DATABASE_URL is set, on watermill-sql in a fresh schema.
 func eachDialect(t *testing.T, fn func(t *testing.T, cfg bus.Config)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, bus.Config{Dialect: "sqlite"}) })
 	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("SEARCHARR_TEST_DATABASE_URL")
-		if base == "" {
-			t.Skip("PostgreSQL tests skipped: SEARCHARR_TEST_DATABASE_URL is not set")
+		db, err := sql.Open("pgx", storetest.PostgresURL(t))
+		if err != nil {
+			t.Fatal(err)
 		}
-		fn(t, bus.Config{Dialect: "postgres", DB: freshDatabase(t, base), PollInterval: 20 * time.Millisecond})
+		t.Cleanup(func() { db.Close() })
+		fn(t, bus.Config{Dialect: "postgres", DB: db, PollInterval: 20 * time.Millisecond})
 	})
-}
-
-func freshDatabase(t *testing.T, base string) *sql.DB {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	name := fmt.Sprintf("bus_test_%d", time.Now().UnixNano())
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(base)
-	u.Path = "/" + name
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if admin, err := sql.Open("pgx", base); err == nil {
-			admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			admin.Close()
-		}
-	})
-	return db
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

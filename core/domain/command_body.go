@@ -14,15 +14,22 @@ type commandBody struct {
 	MovieIDs     []int64     `json:"movieIds,omitempty"`
 }
 
-// EncodeCommandBody renders c as the body Sonarr/Radarr expect.
+// EncodeCommandBody renders c as the body of POST /api/v3/command: the
+// name and only the fields that name uses.
 func EncodeCommandBody(c Command) (json.RawMessage, error) {
-	if !c.Name.Valid() {
-		return nil, fmt.Errorf("domain: unknown command %q", c.Name)
-	}
-	b := commandBody{Name: c.Name, EpisodeIDs: c.EpisodeIDs, SeriesID: c.SeriesID, MovieIDs: c.MovieIDs}
-	if c.Name == CmdSeasonSearch {
+	b := commandBody{Name: c.Name}
+	switch c.Name {
+	case CmdEpisodeSearch:
+		b.EpisodeIDs = c.EpisodeIDs
+	case CmdMoviesSearch:
+		b.MovieIDs = c.MovieIDs
+	case CmdSeriesSearch:
+		b.SeriesID = c.SeriesID
+	case CmdSeasonSearch:
 		season := c.SeasonNumber
-		b.SeasonNumber = &season
+		b.SeriesID, b.SeasonNumber = c.SeriesID, &season
+	default:
+		return nil, fmt.Errorf("domain: unknown command %q", c.Name)
 	}
 	return json.Marshal(b)
 }

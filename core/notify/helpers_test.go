@@ -153,8 +153,6 @@ func newFixture(t *testing.T, st *store.Store, cfg notify.Config) *fixture {
 	return f
 }
 
-func on() *bool { v := true; return &v }
-
 // sink creates a sink or fails the test.
 func (f *fixture) sink(t *testing.T, in domain.NotificationSinkInput) domain.NotificationSink {
 	t.Helper()

@@ -12,8 +12,6 @@ import (
 	"github.com/vibequality/searcharr/sdk/sdktest"
 )
 
-var eps = testlib.Eps
-
 // sonarr is the shared Sonarr library with files: everything aired is
 // downloaded, 100-104, 201, 202, 301, 401 and 402 below the quality cutoff;
 // 105 meets it but scores 10 custom-format points where Alpha's profile
