@@ -58,6 +58,7 @@ func TestMain(m *testing.M) {
 				return 1
 			}
 		}
+		defer stopBrowser()
 		return m.Run()
 	}()
 	os.Exit(code)
