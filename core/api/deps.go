@@ -94,6 +94,9 @@ type SchedulerStatus interface {
 // implements it.
 type RunItems interface {
 	ListByRun(ctx context.Context, runID int64, limit, offset int) ([]domain.RunItem, error)
+	// Outcomes reports, for each item run searched that was found since,
+	// the first grab that matched a search of it by run or a later run.
+	Outcomes(ctx context.Context, run domain.Run) (map[domain.ItemKey]domain.ItemOutcome, error)
 }
 
 // Users stores accounts. *store.Users implements it.
@@ -248,6 +251,7 @@ type Deps struct {
 	Bus           BusStatus
 	Exclusions    Exclusions
 	Webhooks      WebhookEndpoints
+	Activity      Activity
 	// Previewer runs dry runs; nil answers 503 to previews.
 	Previewer Previewer
 	// Scheduler is shown in GET /health; nil leaves it out.
@@ -288,6 +292,7 @@ func (d Deps) validate() error {
 	check("Bus", d.Bus != nil)
 	check("Exclusions", d.Exclusions != nil)
 	check("Webhooks", d.Webhooks != nil)
+	check("Activity", d.Activity != nil)
 	if len(missing) > 0 {
 		return errors.New("api: missing dependencies: " + strings.Join(missing, ", "))
 	}

@@ -79,11 +79,20 @@ type runItemOut struct {
 	Reason     string  `json:"reason"`
 	Score      float64 `json:"score"`
 	Command    string  `json:"command,omitempty"`
+	// The outcome of a searched item.
+	Found        bool       `json:"found" doc:"A grab of this searched item matched a search of it by this run or a later one"`
+	FoundAt      *time.Time `json:"found_at,omitempty" doc:"When that grab happened"`
+	FoundByRunID *int64     `json:"found_by_run_id,omitempty" doc:"The run whose search the grab matched: this run, or a later run that searched the item again"`
 }
 
-func toRunItemOut(it domain.RunItem) runItemOut {
-	return runItemOut{ItemKey: it.Key.String(), Title: it.Title, Decision: string(it.Decision),
+func toRunItemOut(it domain.RunItem, o domain.ItemOutcome) runItemOut {
+	out := runItemOut{ItemKey: it.Key.String(), Title: it.Title, Decision: string(it.Decision),
 		ReasonCode: string(it.ReasonCode), Reason: it.Reason, Score: it.Score, Command: string(it.Command)}
+	if o.Found && it.Decision == domain.DecisionKept {
+		at, run := o.FoundAt, o.RunID
+		out.Found, out.FoundAt, out.FoundByRunID = true, &at, &run
+	}
+	return out
 }
 
 type runItemsOutput struct {
@@ -97,7 +106,7 @@ func (s *Server) historyRoutes() {
 	handle(s, operation(http.MethodGet, "/api/search-history", "list-search-history", "search-history",
 		"Runs of the user's queues, newest first, with filters", 0), s.listHistory)
 	handle(s, operation(http.MethodGet, "/api/search-history/{id}/items", "search-history-items", "search-history",
-		"The per-item decisions of one run, with their reasons", 0), s.runItems)
+		"The per-item decisions of one run, with their titles and reasons, and for each searched item whether it was found, when and by which run", 0), s.runItems)
 	s.historyViewRoutes()
 }
 
@@ -184,11 +193,17 @@ func (s *Server) runItems(ctx context.Context, in *runItemsInput) (*runItemsOutp
 	if err != nil {
 		return nil, err
 	}
+	var outcomes map[domain.ItemKey]domain.ItemOutcome
+	if !run.DryRun {
+		if outcomes, err = s.deps.RunItems.Outcomes(ctx, run); err != nil {
+			return nil, err
+		}
+	}
 	out := &runItemsOutput{}
 	out.Body.Run = toRunOut(run)
 	out.Body.Items = make([]runItemOut, len(items))
 	for i, it := range items {
-		out.Body.Items[i] = toRunItemOut(it)
+		out.Body.Items[i] = toRunItemOut(it, outcomes[it.Key])
 	}
 	return out, nil
 }

@@ -136,7 +136,7 @@ func TestIsolationMatrix(t *testing.T) {
 		if got := h.do("PUT", fmt.Sprintf("/api/search-queues/%d", bobQueue), queueBody(inst, "Moved"), b); got.Status != http.StatusUnprocessableEntity {
 			t.Errorf("bob moving his queue to alice's instance = %s, want 422", got)
 		}
-		for _, p := range []string{"/api/instances", "/api/search-queues", "/api/search-history", fmt.Sprintf("/api/search-history?instance_id=%d", inst), "/api/auth/api-keys", "/api/exclusions"} {
+		for _, p := range []string{"/api/instances", "/api/search-queues", "/api/search-history", fmt.Sprintf("/api/search-history?instance_id=%d", inst), "/api/auth/api-keys", "/api/exclusions", "/api/dashboard"} {
 			body := string(h.must(200, "GET", p, nil, b).Body)
 			if strings.Contains(body, "Sonarr") || strings.Contains(body, `"Daily"`) || strings.Contains(body, fmt.Sprintf(`"id":%d,"name":"k"`, key.ID)) {
 				t.Errorf("bob's %s shows alice's data: %s", p, body)

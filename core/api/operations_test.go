@@ -247,6 +247,16 @@ func TestEveryDocumentedOperation(t *testing.T) {
 		if stats.TotalRuns != 1 || stats.FailedRuns != 1 || stats.Rate != 0 || len(stats.ByStrategy) != 1 || len(stats.Daily) != 7 || stats.Daily[6].Total != 1 {
 			t.Fatalf("stats = %+v (the dry run must be left out)", stats)
 		}
+		var dash struct {
+			Instances []struct {
+				ID int64 `json:"id"`
+			} `json:"instances"`
+			Daily []struct{} `json:"daily"`
+		}
+		call(200, "GET", "/api/dashboard", "/api/dashboard", nil, a).json(t, &dash)
+		if len(dash.Instances) != 1 || dash.Instances[0].ID != inst.ID || len(dash.Daily) != 30 {
+			t.Fatalf("dashboard = %+v", dash)
+		}
 		var pruned struct {
 			Deleted int `json:"deleted"`
 		}

@@ -74,7 +74,7 @@ func (s *Server) previewQueue(ctx context.Context, in *previewInput) (*previewOu
 	b.Decisions = make([]runItemOut, len(items))
 	b.Summary.ByCode = map[string]int{}
 	for i, it := range items {
-		b.Decisions[i] = toRunItemOut(it)
+		b.Decisions[i] = toRunItemOut(it, domain.ItemOutcome{})
 		if it.Decision == domain.DecisionKept {
 			b.Summary.Kept++
 		} else {

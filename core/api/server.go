@@ -202,6 +202,7 @@ func (s *Server) routes() {
 	s.instanceRoutes()
 	s.queueRoutes()
 	s.historyRoutes()
+	s.dashboardRoutes()
 	s.exclusionRoutes()
 	s.pluginRoutes()
 	s.scheduleRoutes()

@@ -146,11 +146,6 @@ func (e *Engine) applyPolicy(f *facts, plan sdk.Plan, b budget) (verdict, error)
 		}
 	}
 	v.counts.ItemsConsidered = len(v.decisions)
-	for i := range v.decisions {
-		if it, ok := f.items[v.decisions[i].Key]; ok {
-			v.decisions[i].Title = title(it)
-		}
-	}
 	return v, nil
 }
 
@@ -225,16 +220,6 @@ func monitored(it sdk.Item) bool {
 		return it.Monitored && it.SeriesMonitored
 	}
 	return it.Monitored
-}
-
-func title(it sdk.Item) string {
-	if it.Key.Type == sdk.Episode && it.SeriesTitle != "" {
-		return fmt.Sprintf("%s S%02dE%02d %s", it.SeriesTitle, it.SeasonNumber, it.EpisodeNumber, it.Title)
-	}
-	if it.Year > 0 {
-		return fmt.Sprintf("%s (%d)", it.Title, it.Year)
-	}
-	return it.Title
 }
 
 // trimCommand narrows an EpisodeSearch or MoviesSearch to the items the

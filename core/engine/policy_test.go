@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -362,6 +363,17 @@ func TestPolicyRules(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := codes(items)
+				// Every decision, kept or dropped, by the policy or by
+				// the strategy, is labelled with its item's title.
+				titles := map[int64]string{}
+				for _, it := range data.Items {
+					titles[it.Key.ID] = fmt.Sprintf("%s S%02dE%02d · %s", it.SeriesTitle, it.SeasonNumber, it.EpisodeNumber, it.Title)
+				}
+				for _, it := range items {
+					if it.Title != titles[it.Key.ID] {
+						t.Errorf("item %d (%s) titled %q, want %q", it.Key.ID, it.ReasonCode, it.Title, titles[it.Key.ID])
+					}
+				}
 				if len(got) != len(tc.want) {
 					t.Errorf("decisions = %v, want %v", got, tc.want)
 				}
@@ -402,7 +414,7 @@ func TestPolicyRules(t *testing.T) {
 				}
 				for i := range items {
 					a, b := items[i], realItems[i]
-					if a.Key != b.Key || a.Decision != b.Decision || a.ReasonCode != b.ReasonCode || a.Reason != b.Reason || a.Command != b.Command {
+					if a.Key != b.Key || a.Decision != b.Decision || a.ReasonCode != b.ReasonCode || a.Reason != b.Reason || a.Command != b.Command || a.Title != b.Title {
 						t.Errorf("decision %d: preview %+v, real %+v", i, a, b)
 					}
 				}

@@ -146,6 +146,7 @@ func (e *Engine) decide(ctx context.Context, ev domain.TriggerEvent, q domain.Qu
 		return verdict{}, 0, err
 	}
 	v, err := e.applyPolicy(f, plan, b)
+	nameDecisions(rec, v.decisions)
 	return v, len(plan.Intents), err
 }
 

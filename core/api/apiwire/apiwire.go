@@ -41,6 +41,7 @@ func StoreDeps(st *store.Store) api.Deps {
 		Database:      st,
 		Exclusions:    st.Exclusions(),
 		Webhooks:      st.Instances(),
+		Activity:      st.Activity(),
 	}
 }
 
