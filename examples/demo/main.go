@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -42,8 +43,15 @@ func run() error {
 	searcharr := flag.String("searcharr", "bin/searcharr", "searcharr binary")
 	fakearr := flag.String("fakearr", "bin/fakearr", "fakearr binary")
 	pluginDir := flag.String("plugin-dir", "bin/plugins", "third-party plugin directory")
-	listen := flag.String("listen", "127.0.0.1:7337", "address Searcharr listens on")
+	listen := flag.String("listen", "", "address Searcharr listens on (default: a free port from 127.0.0.1:7338 up, so a running `make run` on 7337 is left alone)")
 	flag.Parse()
+	if *listen == "" {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		*listen = addr
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -95,7 +103,6 @@ func run() error {
 		return err
 	}
 	api.token = login.AccessToken
-	fmt.Printf("Demo user %q, password %q\n", demoUser, demoPassword)
 
 	for _, sim := range sims {
 		var inst struct {
@@ -122,8 +129,27 @@ func run() error {
 		}
 		fmt.Printf("Queue %d searches %s (%s) at 1 command/s\n", q.ID, sim.Name, sim.URL)
 	}
+	fmt.Printf("\nOpen %s/ and log in as %q with the password %q to watch it in the web UI.\n", api.base, demoUser, demoPassword)
 	fmt.Println("Commands received by the simulated apps (Ctrl-C to stop):")
 	return followCommands(ctx, controlURL(sims[0].URL))
+}
+
+// freeAddr picks the first free port from 7338 up, next to the default
+// 7337 of `make run`, and lets the system pick one if none is free.
+func freeAddr() (string, error) {
+	for port := 7338; port < 7358; port++ {
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		if l, err := net.Listen("tcp", addr); err == nil {
+			l.Close()
+			return addr, nil
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
 
 type simInstance struct {
