@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"encoding/json"
+	"math"
 
 	pb "github.com/vibequality/searcharr/sdk/internal/proto"
 )
@@ -155,15 +156,20 @@ func planFromPB(p *pb.PlanResponse) Plan {
 func configErrorsToPB(es ConfigErrors) []*pb.ConfigError {
 	out := make([]*pb.ConfigError, len(es))
 	for i, e := range es {
-		out[i] = &pb.ConfigError{Path: e.Path, Message: e.Message}
+		out[i] = &pb.ConfigError{Path: e.Path, Message: e.Message, Line: clampInt32(e.Line), Column: clampInt32(e.Column)}
 	}
 	return out
+}
+
+// clampInt32 keeps a position within what the wire carries.
+func clampInt32(n int) int32 {
+	return int32(min(max(n, 0), math.MaxInt32))
 }
 
 func configErrorsFromPB(es []*pb.ConfigError) ConfigErrors {
 	out := make(ConfigErrors, len(es))
 	for i, e := range es {
-		out[i] = ConfigError{Path: e.Path, Message: e.Message}
+		out[i] = ConfigError{Path: e.Path, Message: e.Message, Line: max(int(e.Line), 0), Column: max(int(e.Column), 0)}
 	}
 	return out
 }

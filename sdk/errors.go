@@ -12,14 +12,25 @@ type ConfigError struct {
 	Path string
 	// Message says what is wrong, in words a user understands.
 	Message string
+	// Line and Column place the error inside the field's value when it is
+	// text with a syntax of its own, such as an expression: 1-based, in
+	// characters. Zero means no position (the whole value is at fault).
+	// An editor uses them to mark the spot; hosts that predate them see
+	// only Path and Message, so Message should make sense on its own.
+	Line, Column int
 }
 
-// Error implements error.
+// Error implements error: "path: line L, column C: message", leaving out
+// what is unknown.
 func (e ConfigError) Error() string {
-	if e.Path == "" {
-		return e.Message
+	msg := e.Message
+	if e.Line > 0 {
+		msg = fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, msg)
 	}
-	return e.Path + ": " + e.Message
+	if e.Path == "" {
+		return msg
+	}
+	return e.Path + ": " + msg
 }
 
 // ConfigErrors is what Validate returns for a configuration it refuses.

@@ -47,6 +47,17 @@ type Info struct {
 	Description string
 	// ConfigSchema is the JSON Schema of the queue configuration the
 	// strategy accepts. It documents the options; Validate is the authority.
+	// Searcharr's web UI builds the queue form from it: titles,
+	// descriptions, defaults, enums, minimum and maximum are shown.
+	//
+	// An option whose value is an expression in a language of the
+	// strategy's own can say so with the keyword "x-expression" ("boolean"
+	// or "number", what the expression yields) and list what expressions
+	// may use in the root keyword "x-expression-fields", an array of
+	// {"name", "type", "description"}. The UI then offers an expression
+	// editor that shows those fields, checks the expression through
+	// Validate as it is typed and marks the Line and Column of the
+	// ConfigError at that option's path.
 	ConfigSchema json.RawMessage
 	// Triggers lists the trigger kinds the strategy plans for. Empty means
 	// every kind.

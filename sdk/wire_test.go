@@ -107,6 +107,13 @@ func TestValidateErrorsCrossTheWire(t *testing.T) {
 			{Path: "grouping/min_episodes", Message: "must be positive"},
 			{Message: "whole config"},
 		}},
+		{"positions inside a value cross too", sdk.ConfigErrors{
+			{Path: "filter", Message: "unexpected token", Line: 2, Column: 7},
+			{Path: "priority", Message: "no position"},
+		}, sdk.ConfigErrors{
+			{Path: "filter", Message: "unexpected token", Line: 2, Column: 7},
+			{Path: "priority", Message: "no position"},
+		}},
 		{"one config error", sdk.ConfigError{Path: "page_size", Message: "too big"},
 			sdk.ConfigErrors{{Path: "page_size", Message: "too big"}}},
 		{"wrapped config errors", fmt.Errorf("missing: %w", sdk.Invalid("x", "bad")),

@@ -108,6 +108,8 @@ type Users interface {
 	Get(ctx context.Context, id int64) (domain.User, error)
 	GetByUsername(ctx context.Context, username string) (domain.User, error)
 	Count(ctx context.Context) (int, error)
+	// List returns every user, oldest first.
+	List(ctx context.Context) ([]domain.User, error)
 	SetPasswordHash(ctx context.Context, id int64, hash string) error
 }
 
@@ -164,10 +166,13 @@ type Publisher interface {
 
 // PluginInfo describes one strategy plugin as GET /api/plugins shows it.
 type PluginInfo struct {
-	Name          string
-	Version       string
-	Description   string
-	Source        string
+	Name        string
+	Version     string
+	Description string
+	Source      string
+	// SHA256 is the hex SHA-256 of the plugin's executable; empty for
+	// built-ins, which are part of the searcharr binary.
+	SHA256        string
 	Status        string
 	Restarts      int
 	LastError     string

@@ -145,6 +145,9 @@ func TestEveryDocumentedOperation(t *testing.T) {
 		call(200, "PUT", qp+"/subscriptions", "/api/search-queues/{id}/subscriptions",
 			map[string]any{"subscriptions": []map[string]any{{"event_type": "EpisodeFileDelete", "condition": `event.deleteReason == "missingFromDisk"`}}}, a)
 		call(200, "GET", qp+"/subscriptions", "/api/search-queues/{id}/subscriptions", nil, a)
+		call(200, "POST", "/api/validate/expression", "/api/validate/expression",
+			map[string]any{"kind": "condition", "expression": `event.eventType == "Grab"`}, a)
+		call(200, "GET", "/api/users", "/api/users", nil, a)
 		call(200, "POST", qp+"/pause", "/api/search-queues/{id}/pause", nil, a)
 		call(200, "POST", qp+"/resume", "/api/search-queues/{id}/resume", nil, a)
 		var hist struct {

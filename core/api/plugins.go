@@ -11,6 +11,7 @@ type pluginBody struct {
 	Version       string          `json:"version"`
 	Description   string          `json:"description"`
 	Source        string          `json:"source" doc:"built-in, or the path of the plugin's executable"`
+	SHA256        string          `json:"sha256,omitempty" doc:"Fingerprint: the hex SHA-256 of the plugin's executable (absent for built-ins, part of the searcharr binary)"`
 	Status        string          `json:"status" doc:"running, restarting or failed"`
 	Restarts      int             `json:"restarts"`
 	LastError     string          `json:"last_error,omitempty"`
@@ -32,7 +33,7 @@ func (s *Server) listPlugins(_ context.Context, _ *struct{}) (*pluginListOutput,
 	out := &pluginListOutput{Body: make([]pluginBody, len(ps))}
 	for i, p := range ps {
 		out.Body[i] = pluginBody{
-			Name: p.Name, Version: p.Version, Description: p.Description, Source: p.Source,
+			Name: p.Name, Version: p.Version, Description: p.Description, Source: p.Source, SHA256: p.SHA256,
 			Status: p.Status, Restarts: p.Restarts, LastError: p.LastError,
 			Triggers: nonNil(p.Triggers), InstanceKinds: nonNil(p.InstanceKinds), ConfigSchema: p.ConfigSchema,
 		}

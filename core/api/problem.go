@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -55,7 +56,11 @@ func configProblem(cerrs sdk.ConfigErrors) error {
 		if p := strings.Trim(ce.Path, "/"); p != "" {
 			loc += "." + strings.ReplaceAll(p, "/", ".")
 		}
-		details = append(details, &huma.ErrorDetail{Message: ce.Message, Location: loc})
+		msg := ce.Message
+		if ce.Line > 0 {
+			msg = fmt.Sprintf("line %d, column %d: %s", ce.Line, ce.Column, msg)
+		}
+		details = append(details, &huma.ErrorDetail{Message: msg, Location: loc})
 	}
 	return huma.Error422UnprocessableEntity("the strategy refused its filters", details...)
 }

@@ -20,6 +20,9 @@ type Schedules interface {
 	// ValidateSchedule returns an error with Path() and Detail() naming
 	// the setting at fault.
 	ValidateSchedule(q domain.Queue, s domain.Schedule) error
+	// NextRuns returns up to n times q would run by s from now, or an
+	// error like ValidateSchedule's.
+	NextRuns(q domain.Queue, s domain.Schedule, n int) ([]time.Time, error)
 	// SetSchedule stores s for q and computes q's next run.
 	SetSchedule(ctx context.Context, q domain.Queue, s domain.Schedule) (domain.Schedule, error)
 	Pause(ctx context.Context) error
@@ -71,6 +74,7 @@ func (s *Server) scheduleRoutes() {
 		"When a queue runs", 0), s.getSchedule)
 	handle(s, operation(http.MethodPut, "/api/search-queues/{id}/schedule", "set-search-queue-schedule", "search-queues",
 		"Change when a queue runs; its next run is computed from now", 0), s.setSchedule)
+	s.scheduleCheckRoute()
 	handle(s, operation(http.MethodGet, "/api/scheduler", "scheduler-status", "scheduler",
 		"Whether the scheduler runs or is paused, how many queues it schedules and the next due run", 0), s.schedulerStatus)
 	handle(s, operation(http.MethodPost, "/api/scheduler/pause", "pause-scheduler", "scheduler",
@@ -115,32 +119,9 @@ func (s *Server) setSchedule(ctx context.Context, in *scheduleInput) (*scheduleO
 	if err != nil {
 		return nil, err
 	}
-	b := in.Body
-	want := q
-	kind := domain.ScheduleKind(b.Kind)
-	want.Recurring = kind.Recurring()
-	if kind == domain.ScheduleInterval && b.IntervalMinutes > 0 {
-		want.IntervalMinutes = b.IntervalMinutes
-	}
-	sc := domain.Schedule{
-		QueueID: q.ID, Kind: kind, Cron: b.Cron, At: b.At, TimeZone: b.TimeZone,
-		JitterSeconds: b.JitterSeconds, MisfireGraceSeconds: b.MisfireGraceSeconds,
-	}
-	for _, d := range b.Weekdays {
-		sc.Weekdays = append(sc.Weekdays, time.Weekday(d))
-	}
-	for _, w := range b.Windows {
-		sc.Windows = append(sc.Windows, domain.TimeWindow(w))
-	}
+	want, sc := in.Body.apply(q)
 	if err := svc.ValidateSchedule(want, sc); err != nil {
-		var fe interface {
-			Path() string
-			Detail() string
-		}
-		if errors.As(err, &fe) {
-			return nil, fieldError("body."+fe.Path(), fe.Detail(), nil)
-		}
-		return nil, err
+		return nil, scheduleProblem(err)
 	}
 	if want.Recurring != q.Recurring || want.IntervalMinutes != q.IntervalMinutes {
 		if q, err = s.deps.Queues.Update(ctx, want); err != nil {
@@ -153,6 +134,40 @@ func (s *Server) setSchedule(ctx context.Context, in *scheduleInput) (*scheduleO
 	}
 	requestLogger(ctx, s.log).Info("search queue schedule changed", "queue_id", q.ID, "kind", saved.Kind, "next_run", saved.NextRun)
 	return &scheduleOutput{Body: toScheduleOut(saved, q)}, nil
+}
+
+// apply returns q as the schedule b makes it run (recurring or not, its
+// interval) and the schedule itself.
+func (b scheduleBody) apply(q domain.Queue) (domain.Queue, domain.Schedule) {
+	kind := domain.ScheduleKind(b.Kind)
+	q.Recurring = kind.Recurring()
+	if kind == domain.ScheduleInterval && b.IntervalMinutes > 0 {
+		q.IntervalMinutes = b.IntervalMinutes
+	}
+	sc := domain.Schedule{
+		QueueID: q.ID, Kind: kind, Cron: b.Cron, At: b.At, TimeZone: b.TimeZone,
+		JitterSeconds: b.JitterSeconds, MisfireGraceSeconds: b.MisfireGraceSeconds,
+	}
+	for _, d := range b.Weekdays {
+		sc.Weekdays = append(sc.Weekdays, time.Weekday(d))
+	}
+	for _, w := range b.Windows {
+		sc.Windows = append(sc.Windows, domain.TimeWindow(w))
+	}
+	return q, sc
+}
+
+// scheduleProblem answers a schedule the scheduler refused with a 422
+// naming the setting at fault.
+func scheduleProblem(err error) error {
+	var fe interface {
+		Path() string
+		Detail() string
+	}
+	if errors.As(err, &fe) {
+		return fieldError("body."+fe.Path(), fe.Detail(), nil)
+	}
+	return err
 }
 
 func (s *Server) schedulerStatus(ctx context.Context, _ *struct{}) (*schedulerStatusOutput, error) {

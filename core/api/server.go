@@ -207,6 +207,8 @@ func (s *Server) routes() {
 	s.pluginRoutes()
 	s.scheduleRoutes()
 	s.subscriptionRoutes()
+	s.expressionCheckRoute()
+	s.userAdminRoutes()
 	s.budgetRoutes()
 	s.notificationRoutes()
 	s.metricsRoutes()

@@ -126,3 +126,16 @@ func (r *Users) SetPasswordHash(ctx context.Context, id int64, hash string) erro
 		Where("id = ?", id).Exec(ctx)
 	return r.s.checkOne(res, err, "set user password", "user", id)
 }
+
+// List returns every user, oldest first.
+func (r *Users) List(ctx context.Context) ([]domain.User, error) {
+	var ms []userModel
+	if err := r.s.db.NewSelect().Model(&ms).Order("id").Scan(ctx); err != nil {
+		return nil, wrap("list users", err)
+	}
+	out := make([]domain.User, len(ms))
+	for i := range ms {
+		out[i] = ms[i].entity()
+	}
+	return out, nil
+}

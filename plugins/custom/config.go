@@ -2,6 +2,7 @@ package custom
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -127,7 +128,7 @@ func parse(raw json.RawMessage) (Config, *compiled, error) {
 	for _, f := range cfg.filters() {
 		p, err := compileChecked(f[1], boolean)
 		if err != nil {
-			errs = append(errs, sdk.ConfigError{Path: f[0], Message: err.Error()})
+			errs = append(errs, configError(f[0], err, f[0] == "filter"))
 			continue
 		}
 		c.filters = append(c.filters, p)
@@ -135,7 +136,7 @@ func parse(raw json.RawMessage) (Config, *compiled, error) {
 	if strings.TrimSpace(cfg.Priority) != "" {
 		p, err := compileChecked(cfg.Priority, number)
 		if err != nil {
-			errs = append(errs, sdk.ConfigError{Path: "priority", Message: err.Error()})
+			errs = append(errs, configError("priority", err, true))
 		}
 		c.priority = p
 	}
@@ -143,6 +144,17 @@ func parse(raw json.RawMessage) (Config, *compiled, error) {
 		return cfg, nil, errs
 	}
 	return cfg, c, nil
+}
+
+// configError reports an expression's error at path, with its line and
+// column when the user wrote the expression (quality and minDays are
+// translated, so a position in them would mean nothing).
+func configError(path string, err error, written bool) sdk.ConfigError {
+	var ee *exprError
+	if written && errors.As(err, &ee) {
+		return sdk.ConfigError{Path: path, Message: ee.msg, Line: ee.line, Column: ee.column}
+	}
+	return sdk.ConfigError{Path: path, Message: err.Error()}
 }
 
 // compileChecked compiles and probes an expression.

@@ -208,11 +208,14 @@ func TestValidateRefusesBadExpressions(t *testing.T) {
 			if !errors.As(err, &es) || len(es) != 1 || es[0].Path != tt.path {
 				t.Fatalf("Validate = %v, want one error at %s", err, tt.path)
 			}
-			if tt.positioned && !position.MatchString(es[0].Message) {
-				t.Errorf("message %q has no line and column", es[0].Message)
+			if tt.positioned && (es[0].Line <= 0 || es[0].Column <= 0) {
+				t.Errorf("error %+v has no line and column", es[0])
 			}
-			if !strings.Contains(es[0].Message, tt.at) {
-				t.Errorf("message %q, want %q", es[0].Message, tt.at)
+			if position.MatchString(es[0].Message) {
+				t.Errorf("message %q repeats the position", es[0].Message)
+			}
+			if !strings.Contains(es[0].Error(), tt.at) {
+				t.Errorf("error %q, want %q", es[0].Error(), tt.at)
 			}
 		})
 	}

@@ -92,7 +92,7 @@ func compileExpr(source string, k kind) (*program, error) {
 		return nil, fmt.Errorf("is %d bytes long, at most %d allowed", len(source), MaxExpressionLength)
 	}
 	if line, col, ok := tooDeep(source); !ok {
-		return nil, fmt.Errorf("line %d, column %d: brackets nest more than %d deep", line, col, MaxNesting)
+		return nil, &exprError{line: line, column: col, msg: fmt.Sprintf("brackets nest more than %d deep", MaxNesting)}
 	}
 	opts := options()
 	if k == boolean {
@@ -179,9 +179,19 @@ func tooDeep(s string) (line, col int, ok bool) {
 	return 0, 0, true
 }
 
-// positioned rewrites an expr error as "line L, column C: message"; an
-// error about the whole expression (such as its result type) is placed at
-// its start.
+// exprError is an error at a place in an expression's source: line and
+// column are 1-based, in characters.
+type exprError struct {
+	line, column int
+	msg          string
+}
+
+func (e *exprError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.line, e.column, e.msg)
+}
+
+// positioned turns an expr error into an *exprError; an error about the
+// whole expression (such as its result type) is placed at its start.
 func positioned(err error) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
@@ -189,9 +199,9 @@ func positioned(err error) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return fmt.Errorf("line %d, column %d: %s", fe.Line, fe.Column+1, firstLine(msg))
+		return &exprError{line: fe.Line, column: fe.Column + 1, msg: firstLine(msg)}
 	}
-	return fmt.Errorf("line 1, column 1: %s", firstLine(err.Error()))
+	return &exprError{line: 1, column: 1, msg: firstLine(err.Error())}
 }
 
 func firstLine(s string) string {
@@ -232,7 +242,7 @@ func newEvaluator() *evaluator {
 
 // errTimeout is an evaluation that outlived EvalTimeout. The evaluator is
 // unusable after it.
-var errTimeout = fmt.Errorf("line 1, column 1: took longer than %s", EvalTimeout)
+var errTimeout = &exprError{line: 1, column: 1, msg: fmt.Sprintf("took longer than %s", EvalTimeout)}
 
 // eval runs p on env within EvalTimeout and ctx.
 func (e *evaluator) eval(ctx context.Context, p *program, env Env) (any, error) {

@@ -33,6 +33,8 @@ func checkInfo(t *testing.T, s sdk.Strategy, info sdk.Info) {
 		t.Errorf("Info.ConfigSchema is not a JSON object: %v", err)
 	} else if typ, ok := schema["type"]; ok && typ != "object" {
 		t.Errorf("Info.ConfigSchema type is %v, want object", typ)
+	} else {
+		checkExpressionFields(t, info.ConfigSchema)
 	}
 	for _, k := range info.Triggers {
 		switch k {
@@ -52,6 +54,37 @@ func checkInfo(t *testing.T, s sdk.Strategy, info sdk.Info) {
 	}
 	if again.Name != info.Name || again.Version != info.Version {
 		t.Errorf("Info changed between calls: %s %s, then %s %s", info.Name, info.Version, again.Name, again.Version)
+	}
+}
+
+// checkExpressionFields checks the expression annotations of a schema (see
+// sdk.Info.ConfigSchema), when it has any.
+func checkExpressionFields(t *testing.T, raw json.RawMessage) {
+	var schema struct {
+		Fields     json.RawMessage `json:"x-expression-fields"`
+		Properties map[string]struct {
+			Expression any `json:"x-expression"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Errorf("Info.ConfigSchema: %v", err)
+		return
+	}
+	if len(schema.Fields) > 0 {
+		var fields []struct{ Name, Type, Description string }
+		if err := json.Unmarshal(schema.Fields, &fields); err != nil {
+			t.Errorf("Info.ConfigSchema x-expression-fields: want an array of {name, type, description}: %v", err)
+		}
+		for i, f := range fields {
+			if f.Name == "" || f.Type == "" {
+				t.Errorf("Info.ConfigSchema x-expression-fields[%d] needs a name and a type", i)
+			}
+		}
+	}
+	for name, p := range schema.Properties {
+		if p.Expression != nil && p.Expression != "boolean" && p.Expression != "number" {
+			t.Errorf("Info.ConfigSchema property %s: x-expression is %v, want \"boolean\" or \"number\"", name, p.Expression)
+		}
 	}
 }
 
@@ -79,6 +112,9 @@ func checkValidate(t *testing.T, s sdk.Strategy, opts Options) {
 			}
 			if e.Message == "" {
 				t.Errorf("Validate(%s): error at %q has no message", bad.Config, e.Path)
+			}
+			if e.Line < 0 || e.Column < 0 || (e.Line == 0) != (e.Column == 0) {
+				t.Errorf("Validate(%s): error at %q has line %d and column %d; want both positive or both 0", bad.Config, e.Path, e.Line, e.Column)
 			}
 		}
 		if !found {

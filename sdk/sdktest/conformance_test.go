@@ -25,12 +25,21 @@ func (s simple) Info(context.Context) (sdk.Info, error) {
 	if s.flaw == "bad-name" {
 		name = "Bad Name"
 	}
-	return sdk.Info{Name: name, Version: "1.0.0", Description: "Test strategy.", ConfigSchema: json.RawMessage(`{"type":"object"}`)}, nil
+	schema := `{"type":"object","x-expression-fields":[{"name":"title","type":"string","description":"The title."}],` +
+		`"properties":{"bad":{"type":"string","x-expression":"boolean"}}}`
+	if s.flaw == "bad-expression-schema" {
+		schema = `{"type":"object","x-expression-fields":[{"description":"no name"}]}`
+	}
+	return sdk.Info{Name: name, Version: "1.0.0", Description: "Test strategy.", ConfigSchema: json.RawMessage(schema)}, nil
 }
 
 func (s simple) Validate(_ context.Context, c json.RawMessage) error {
 	if s.flaw != "accepts-invalid" && strings.Contains(string(c), "bad") {
-		return sdk.Invalid("bad", "is bad")
+		e := sdk.ConfigError{Path: "bad", Message: "is bad", Line: 1, Column: 2}
+		if s.flaw == "half-position" {
+			e.Column = 0
+		}
+		return sdk.ConfigErrors{e}
 	}
 	return nil
 }
@@ -96,16 +105,18 @@ func TestConformanceCatchesFlaws(t *testing.T) {
 		t.Skip("starts test processes")
 	}
 	flaws := map[string]string{
-		"bad-name":         "Info.Name",
-		"accepts-invalid":  "want sdk.ConfigErrors",
-		"over-budget":      "budget allows",
-		"wrong-command":    "is not a sonarr search command",
-		"dup-items":        "is already in intent",
-		"no-reason":        "no reason",
-		"ids-mismatch":     "do not match its items",
-		"no-decisions":     "has no kept decision",
-		"nondeterministic": "different plans",
-		"swallows-cancel":  "returned no error",
+		"bad-name":              "Info.Name",
+		"accepts-invalid":       "want sdk.ConfigErrors",
+		"half-position":         "want both positive or both 0",
+		"bad-expression-schema": "needs a name and a type",
+		"over-budget":           "budget allows",
+		"wrong-command":         "is not a sonarr search command",
+		"dup-items":             "is already in intent",
+		"no-reason":             "no reason",
+		"ids-mismatch":          "do not match its items",
+		"no-decisions":          "has no kept decision",
+		"nondeterministic":      "different plans",
+		"swallows-cancel":       "returned no error",
 	}
 	for flaw, want := range flaws {
 		t.Run(flaw, func(t *testing.T) {

@@ -18,7 +18,7 @@ func (c catalog) Plugins() []api.PluginInfo {
 	out := make([]api.PluginInfo, len(ps))
 	for i, p := range ps {
 		info := api.PluginInfo{
-			Name: p.Name, Version: p.Version, Description: p.Description, Source: p.Source,
+			Name: p.Name, Version: p.Version, Description: p.Description, Source: p.Source, SHA256: p.SHA256,
 			Status: string(p.Status), Restarts: p.Restarts, LastError: p.LastError, ConfigSchema: p.ConfigSchema,
 		}
 		for _, t := range p.Triggers {

@@ -73,3 +73,15 @@ func TestMatchIsBounded(t *testing.T) {
 		t.Fatalf("wrong type matched: %v", err)
 	}
 }
+
+// TestFieldsCompile: every offered field is usable in a condition.
+func TestFieldsCompile(t *testing.T) {
+	for _, f := range Fields {
+		if f.Type == "" || f.Description == "" {
+			t.Errorf("%s lacks a type or a description", f.Name)
+		}
+		if _, err := Compile(f.Name + " != nil"); err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+		}
+	}
+}

@@ -571,9 +571,13 @@ func (x *Command) GetMovieIds() []int64 {
 }
 
 type ConfigError struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
-	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Path    string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Message string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	// line and column place the error inside the value (1-based); 0 when
+	// unknown. Plugins built before they existed never send them.
+	Line          int32 `protobuf:"varint,3,opt,name=line,proto3" json:"line,omitempty"`
+	Column        int32 `protobuf:"varint,4,opt,name=column,proto3" json:"column,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -620,6 +624,20 @@ func (x *ConfigError) GetMessage() string {
 		return x.Message
 	}
 	return ""
+}
+
+func (x *ConfigError) GetLine() int32 {
+	if x != nil {
+		return x.Line
+	}
+	return 0
+}
+
+func (x *ConfigError) GetColumn() int32 {
+	if x != nil {
+		return x.Column
+	}
+	return 0
 }
 
 var File_types_proto protoreflect.FileDescriptor
@@ -682,10 +700,12 @@ const file_types_proto_rawDesc = "" +
 	"episodeIds\x12\x1b\n" +
 	"\tseries_id\x18\x03 \x01(\x03R\bseriesId\x12#\n" +
 	"\rseason_number\x18\x04 \x01(\x05R\fseasonNumber\x12\x1b\n" +
-	"\tmovie_ids\x18\x05 \x03(\x03R\bmovieIds\";\n" +
+	"\tmovie_ids\x18\x05 \x03(\x03R\bmovieIds\"g\n" +
 	"\vConfigError\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessageB8Z6github.com/vibequality/searcharr/sdk/internal/proto;pbb\x06proto3"
+	"\amessage\x18\x02 \x01(\tR\amessage\x12\x12\n" +
+	"\x04line\x18\x03 \x01(\x05R\x04line\x12\x16\n" +
+	"\x06column\x18\x04 \x01(\x05R\x06columnB8Z6github.com/vibequality/searcharr/sdk/internal/proto;pbb\x06proto3"
 
 var (
 	file_types_proto_rawDescOnce sync.Once
