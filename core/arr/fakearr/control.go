@@ -119,6 +119,30 @@ func (s *Sim) controlRoutes() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
+	// PUT sets an instance's webhook connection ({url, method, username,
+	// password}), as a user does in Settings → Connect → Webhook.
+	mux.HandleFunc("PUT /__fakearr/webhooks/{instance}", func(w http.ResponseWriter, r *http.Request) {
+		in := s.Instance(r.PathValue("instance"))
+		if in == nil {
+			controlError(w, http.StatusNotFound, "fakearr: unknown instance")
+			return
+		}
+		var body struct {
+			URL      string `json:"url"`
+			Method   string `json:"method"`
+			Username string `json:"username"`
+			Password string `json:"password"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			controlError(w, http.StatusBadRequest, "fakearr: "+err.Error())
+			return
+		}
+		if err := in.SetWebhook(WebhookConfig{URL: body.URL, Method: body.Method, Username: body.Username, Password: body.Password}); err != nil {
+			controlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("POST /__fakearr/webhooks/{instance}/{event}", func(w http.ResponseWriter, r *http.Request) {
 		in := s.Instance(r.PathValue("instance"))
 		if in == nil {

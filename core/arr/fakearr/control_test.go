@@ -193,3 +193,48 @@ func TestConfigValidation(t *testing.T) {
 		t.Fatal("API key not derived deterministically from the seed")
 	}
 }
+
+// TestControlSetsWebhook: the webhook connection can be set while the
+// simulator runs, as a user fills Settings → Connect → Webhook in the app
+// after Searcharr showed the values; the Test event then reaches it.
+func TestControlSetsWebhook(t *testing.T) {
+	sink := newHookSink(t)
+	e := newEnv(t, sonarrCfg())
+	in := e.sim.Instance("sonarr")
+	if s := controlJSON(t, e, http.MethodPost, "/__fakearr/webhooks/sonarr/Test", "", nil); s != http.StatusAccepted {
+		t.Fatalf("Test without a webhook: %d", s)
+	}
+	if err := in.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.events("Test")); n != 0 {
+		t.Fatalf("%d Test webhooks reached a sink nobody configured", n)
+	}
+	body := fmt.Sprintf(`{"url":%q,"method":"put","username":"u","password":"p"}`, sink.srv.URL+"/hook")
+	if s := controlJSON(t, e, http.MethodPut, "/__fakearr/webhooks/sonarr", body, nil); s != http.StatusNoContent {
+		t.Fatalf("setting the webhook: %d", s)
+	}
+	controlJSON(t, e, http.MethodPost, "/__fakearr/webhooks/sonarr/Test", "", nil)
+	if err := in.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	got := sink.events("Test")
+	if len(got) != 1 || got[0].method != http.MethodPut {
+		t.Fatalf("Test webhooks %+v, want one PUT", got)
+	}
+	if u, p, ok := (&http.Request{Header: got[0].header}).BasicAuth(); !ok || u != "u" || p != "p" {
+		t.Fatal("basic auth of the new connection not sent")
+	}
+	for _, c := range []struct {
+		path, body string
+		want       int
+	}{
+		{"/__fakearr/webhooks/sonarr", `{"url":"http://x","method":"GET"}`, http.StatusBadRequest},
+		{"/__fakearr/webhooks/sonarr", `{`, http.StatusBadRequest},
+		{"/__fakearr/webhooks/nope", `{"url":"http://x"}`, http.StatusNotFound},
+	} {
+		if s := controlJSON(t, e, http.MethodPut, c.path, c.body, nil); s != c.want {
+			t.Errorf("PUT %s %s: %d, want %d", c.path, c.body, s, c.want)
+		}
+	}
+}

@@ -33,6 +33,7 @@
 //	POST   /__fakearr/faults                        add a fault (JSON [Fault]); answers it with its id
 //	DELETE /__fakearr/faults[?id=]                  remove one fault, or all
 //	GET    /__fakearr/webhooks?instance=            webhook deliveries
+//	PUT    /__fakearr/webhooks/{instance}           set the webhook connection {url, method, username, password}
 //	POST   /__fakearr/webhooks/{instance}/{event}   send a webhook: Test, SeriesAdd, MovieAdded,
 //	                                                EpisodeFileDelete (?episodeId=), MovieFileDelete (?movieId=),
 //	                                                Health, HealthRestored; file deletes remove the file

@@ -2,6 +2,7 @@ package fakearr
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -37,6 +38,34 @@ type Instance struct {
 	wakes     map[int64]bool
 	closed    bool
 	apiSeq    atomic.Uint64
+
+	// hookMu guards cfg.Webhook, which the control API can change while
+	// webhooks are being sent (as a user edits Settings → Connect).
+	hookMu sync.Mutex
+}
+
+// SetWebhook replaces the instance's webhook connection, as saving
+// Settings → Connect → Webhook in the app does; an empty URL turns
+// webhooks off.
+func (in *Instance) SetWebhook(c WebhookConfig) error {
+	c.Method = strings.ToUpper(c.Method)
+	if c.Method == "" {
+		c.Method = http.MethodPost
+	}
+	if c.Method != http.MethodPost && c.Method != http.MethodPut {
+		return fmt.Errorf("fakearr: webhook method %q: want POST or PUT", c.Method)
+	}
+	in.hookMu.Lock()
+	defer in.hookMu.Unlock()
+	in.cfg.Webhook = c
+	return nil
+}
+
+// webhook returns the current webhook connection.
+func (in *Instance) webhook() WebhookConfig {
+	in.hookMu.Lock()
+	defer in.hookMu.Unlock()
+	return in.cfg.Webhook
 }
 
 var instanceSeq struct {

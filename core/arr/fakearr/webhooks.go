@@ -192,7 +192,7 @@ func (h *hookSender) loop() {
 
 // deliver sends one webhook.
 func (h *hookSender) deliver(ev hookEvent) WebhookDelivery {
-	cfg := h.in.cfg.Webhook
+	cfg := h.in.webhook()
 	body, err := json.Marshal(ev.payload)
 	d := WebhookDelivery{Time: h.sim.clock.Now(), EventType: ev.eventType, Method: cfg.Method, URL: cfg.URL, Body: string(body)}
 	if err != nil {
