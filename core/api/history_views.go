@@ -24,15 +24,22 @@ type statsInput struct {
 }
 
 type tallyOut struct {
-	Total         int `json:"total"`
-	Successful    int `json:"successful"`
-	Failed        int `json:"failed"`
-	ItemsSearched int `json:"items_searched"`
-	ItemsFound    int `json:"items_found"`
+	Total           int `json:"total"`
+	Successful      int `json:"successful"`
+	Failed          int `json:"failed"`
+	ItemsSearched   int `json:"items_searched"`
+	IndexerSearches int `json:"indexer_searches"`
+	ItemsFound      int `json:"items_found"`
 }
 
 func toTallyOut(t domain.RunTally) tallyOut {
-	return tallyOut{Total: t.Total, Successful: t.Succeeded, Failed: t.Failed, ItemsSearched: t.ItemsSearched, ItemsFound: t.ItemsFound}
+	return tallyOut{Total: t.Total, Successful: t.Succeeded, Failed: t.Failed, ItemsSearched: t.ItemsSearched,
+		IndexerSearches: t.IndexerSearches, ItemsFound: t.ItemsFound}
+}
+
+type instanceStatsOut struct {
+	InstanceID int64 `json:"instance_id"`
+	tallyOut
 }
 
 type strategyStatsOut struct {
@@ -57,6 +64,7 @@ type statsOutput struct {
 		ItemsFound             int                `json:"items_found" doc:"Searched items grabbed afterwards"`
 		AverageDurationSeconds float64            `json:"average_duration_seconds"`
 		ByStrategy             []strategyStatsOut `json:"by_strategy"`
+		ByInstance             []instanceStatsOut `json:"by_instance"`
 		DailyTrend             []dailyStatsOut    `json:"daily_trend" doc:"One entry per UTC day, oldest first, days without runs included"`
 	}
 }
@@ -82,7 +90,7 @@ type pruneOutput struct {
 
 func (s *Server) historyViewRoutes() {
 	handle(s, operation(http.MethodGet, "/api/search-history/stats", "search-history-stats", "search-history",
-		"Totals, success rate, items searched and found, average duration, per strategy and per day; dry runs left out", 0), s.historyStats)
+		"Totals, success rate, items searched and found, indexer searches, average duration, per strategy, per instance and per day; dry runs left out", 0), s.historyStats)
 	handle(s, operation(http.MethodGet, "/api/search-history/failures", "search-history-failures", "search-history",
 		"Failed runs, newest first, with the history filters", 0), s.historyFailures)
 	handle(s, operation(http.MethodGet, "/api/search-history/queue/{id}", "search-history-of-queue", "search-history",
@@ -112,6 +120,10 @@ func (s *Server) historyStats(ctx context.Context, in *statsInput) (*statsOutput
 	b.ByStrategy = make([]strategyStatsOut, len(st.ByStrategy))
 	for i, x := range st.ByStrategy {
 		b.ByStrategy[i] = strategyStatsOut{Strategy: x.Strategy, tallyOut: toTallyOut(x.RunTally)}
+	}
+	b.ByInstance = make([]instanceStatsOut, len(st.ByInstance))
+	for i, x := range st.ByInstance {
+		b.ByInstance[i] = instanceStatsOut{InstanceID: x.InstanceID, tallyOut: toTallyOut(x.RunTally)}
 	}
 	b.DailyTrend = dailyTrend(st.Daily, f, in.Days, s.now().UTC())
 	return out, nil

@@ -241,13 +241,18 @@ func TestEveryDocumentedOperation(t *testing.T) {
 				Strategy string `json:"strategy"`
 				Total    int    `json:"total"`
 			} `json:"by_strategy"`
+			ByInstance []struct {
+				InstanceID int64 `json:"instance_id"`
+				Total      int   `json:"total"`
+			} `json:"by_instance"`
 			Daily []struct {
 				Date  string `json:"date"`
 				Total int    `json:"total"`
 			} `json:"daily_trend"`
 		}
 		call(200, "GET", "/api/search-history/stats?days=7", "/api/search-history/stats", nil, a).json(t, &stats)
-		if stats.TotalRuns != 1 || stats.FailedRuns != 1 || stats.Rate != 0 || len(stats.ByStrategy) != 1 || len(stats.Daily) != 7 || stats.Daily[6].Total != 1 {
+		if stats.TotalRuns != 1 || stats.FailedRuns != 1 || stats.Rate != 0 || len(stats.ByStrategy) != 1 || len(stats.Daily) != 7 || stats.Daily[6].Total != 1 ||
+			len(stats.ByInstance) != 1 || stats.ByInstance[0].InstanceID != inst.ID || stats.ByInstance[0].Total != 1 {
 			t.Fatalf("stats = %+v (the dry run must be left out)", stats)
 		}
 		var dash struct {

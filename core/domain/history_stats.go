@@ -19,6 +19,8 @@ type HistoryStats struct {
 	// AverageDuration is the mean duration of finished runs.
 	AverageDuration time.Duration
 	ByStrategy      []StrategyStats
+	// ByInstance tallies the runs of each instance, by instance id.
+	ByInstance []InstanceStats
 	// Daily holds one entry per UTC day that has runs, oldest first.
 	Daily []DailyStats
 }
@@ -37,7 +39,15 @@ type RunTally struct {
 	Succeeded     int
 	Failed        int
 	ItemsSearched int
-	ItemsFound    int
+	// IndexerSearches sums the indexer searches the runs' commands cost.
+	IndexerSearches int
+	ItemsFound      int
+}
+
+// InstanceStats tallies the runs of one instance.
+type InstanceStats struct {
+	InstanceID int64
+	RunTally
 }
 
 // StrategyStats tallies the runs of one strategy.

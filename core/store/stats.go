@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -41,7 +43,8 @@ func (s *Store) dayExpr() string {
 
 // Stats summarises the runs f selects, ignoring its Status, Limit and
 // Offset, and leaving dry runs out. The counting happens in the database:
-// one grouped query per strategy and status, one per day and status.
+// one grouped query per strategy and status, one per day and status, one
+// per instance and status.
 func (r *Runs) Stats(ctx context.Context, f domain.RunFilter) (domain.HistoryStats, error) {
 	f.Status, f.Limit, f.Offset = "", 0, 0
 	byStrategy, err := r.statsBy(ctx, f, "r.strategy")
@@ -52,6 +55,10 @@ func (r *Runs) Stats(ctx context.Context, f domain.RunFilter) (domain.HistorySta
 	if err != nil {
 		return domain.HistoryStats{}, err
 	}
+	byInstance, err := r.statsBy(ctx, f, "r.instance_id")
+	if err != nil {
+		return domain.HistoryStats{}, err
+	}
 
 	var (
 		out      domain.HistoryStats
@@ -59,6 +66,7 @@ func (r *Runs) Stats(ctx context.Context, f domain.RunFilter) (domain.HistorySta
 		seconds  float64
 		strategy = map[string]*domain.StrategyStats{}
 		day      = map[string]*domain.DailyStats{}
+		instance = map[int64]*domain.InstanceStats{}
 	)
 	for _, row := range byStrategy {
 		out.Total += row.Runs
@@ -90,6 +98,18 @@ func (r *Runs) Stats(ctx context.Context, f domain.RunFilter) (domain.HistorySta
 		}
 		tally(&d.RunTally, row)
 	}
+	for _, row := range byInstance {
+		id, err := strconv.ParseInt(row.Key, 10, 64)
+		if err != nil {
+			return domain.HistoryStats{}, fmt.Errorf("store: run stats of instance %q: %w", row.Key, err)
+		}
+		in := instance[id]
+		if in == nil {
+			in = &domain.InstanceStats{InstanceID: id}
+			instance[id] = in
+		}
+		tally(&in.RunTally, row)
+	}
 	if timed > 0 {
 		out.AverageDuration = time.Duration(seconds / float64(timed) * float64(time.Second)).Round(time.Millisecond)
 	}
@@ -97,6 +117,10 @@ func (r *Runs) Stats(ctx context.Context, f domain.RunFilter) (domain.HistorySta
 		out.ByStrategy = append(out.ByStrategy, *s)
 	}
 	sort.Slice(out.ByStrategy, func(i, j int) bool { return out.ByStrategy[i].Strategy < out.ByStrategy[j].Strategy })
+	for _, in := range instance {
+		out.ByInstance = append(out.ByInstance, *in)
+	}
+	sort.Slice(out.ByInstance, func(i, j int) bool { return out.ByInstance[i].InstanceID < out.ByInstance[j].InstanceID })
 	for _, d := range day {
 		out.Daily = append(out.Daily, *d)
 	}
@@ -107,6 +131,7 @@ func (r *Runs) Stats(ctx context.Context, f domain.RunFilter) (domain.HistorySta
 func tally(t *domain.RunTally, row statsRow) {
 	t.Total += row.Runs
 	t.ItemsSearched += row.ItemsSearched
+	t.IndexerSearches += row.IndexerSearches
 	t.ItemsFound += row.ItemsFound
 	switch domain.RunStatus(row.Status) {
 	case domain.RunSucceeded:

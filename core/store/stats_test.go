@@ -11,7 +11,7 @@ import (
 )
 
 // TestRunStats: totals, success rate, items, average duration, per
-// strategy and per day, scoped by the filter and without dry runs.
+// strategy, per instance and per day, scoped by the filter and without dry runs.
 func TestRunStats(t *testing.T) {
 	clock := &fakeClock{}
 	storetest.EachWith(t, func(o *store.Options) { o.Now = clock.Now }, func(t *testing.T, s *store.Store) {
@@ -63,6 +63,13 @@ func TestRunStats(t *testing.T) {
 		if len(st.ByStrategy) != 2 || st.ByStrategy[0].Strategy != "cutoff" || st.ByStrategy[0].Total != 2 ||
 			st.ByStrategy[1].Strategy != "missing" || st.ByStrategy[1].Failed != 1 || st.ByStrategy[1].ItemsSearched != 6 {
 			t.Fatalf("by strategy = %+v", st.ByStrategy)
+		}
+		if len(st.ByInstance) != 1 || st.ByInstance[0].InstanceID != alice.instance.ID || st.ByInstance[0].Total != 4 ||
+			st.ByInstance[0].IndexerSearches != 13 || st.ByInstance[0].ItemsFound != 3 || st.ByInstance[0].Failed != 1 {
+			t.Fatalf("by instance = %+v, want alice's one instance", st.ByInstance)
+		}
+		if st.ByStrategy[0].IndexerSearches != 7 {
+			t.Fatalf("cutoff indexer searches = %d, want 7", st.ByStrategy[0].IndexerSearches)
 		}
 		if len(st.Daily) != 2 || st.Daily[0].Date != "2025-03-01" || st.Daily[0].Total != 2 ||
 			st.Daily[1].Date != "2025-03-02" || st.Daily[1].Total != 2 || st.Daily[1].ItemsFound != 1 {
