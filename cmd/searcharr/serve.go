@@ -21,6 +21,7 @@ import (
 	"github.com/vibequality/searcharr/core/outcome"
 	"github.com/vibequality/searcharr/core/schedule"
 	"github.com/vibequality/searcharr/core/store"
+	"github.com/vibequality/searcharr/core/web"
 	"github.com/vibequality/searcharr/core/webhook"
 )
 
@@ -142,6 +143,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	server.MountWebhookReceiver(receiver.Handler)
+	ui, err := web.New(web.Config{BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	server.MountUI(ui)
 
 	busDone := make(chan error, 1)
 	go func() { busDone <- events.Run(context.WithoutCancel(ctx)) }()

@@ -29,6 +29,7 @@ var publicRoutes = map[string]bool{
 	"GET /ready":              true,
 	"POST /api/auth/login":    true,
 	"POST /api/auth/register": true,
+	"GET /api/auth/setup":     true,
 	"POST /api/auth/refresh":  true,
 	"POST /api/auth/logout":   true,
 	"GET /openapi.json":       true,
@@ -80,7 +81,8 @@ var errBadCredentials = errors.New("api: invalid credentials")
 // CSRF checks (403).
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	public := isPublic(c.Method(), c.Path()) || s.isReceiver(c.Method(), c.Path()) || s.isMetrics(c.Method(), c.Path())
+	public := isPublic(c.Method(), c.Path()) || s.isReceiver(c.Method(), c.Path()) || s.isMetrics(c.Method(), c.Path()) ||
+		s.isUI(c.Method(), c.Path())
 	p, source, err := s.resolve(ctx, c)
 	switch {
 	case err != nil && !errors.Is(err, errBadCredentials):

@@ -29,7 +29,7 @@ func (s *Server) stripPrefix(c *fiber.Ctx) error {
 	rest, ok := strings.CutPrefix(path, s.prefix)
 	switch {
 	case ok && rest == "":
-		return c.Redirect(s.prefix+"/docs", fiber.StatusFound)
+		return c.Redirect(s.prefix+"/", fiber.StatusFound)
 	case ok && strings.HasPrefix(rest, "/"):
 		c.Path(rest)
 	case path == "/health" || path == "/ready":

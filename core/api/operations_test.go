@@ -51,6 +51,7 @@ func TestEveryDocumentedOperation(t *testing.T) {
 
 		call(200, "GET", "/health", "/health", nil, cred{})
 		call(200, "GET", "/ready", "/ready", nil, cred{})
+		call(200, "GET", "/api/auth/setup", "/api/auth/setup", nil, cred{})
 		call(201, "POST", "/api/auth/register", "/api/auth/register", map[string]any{"username": "alice", "password": testPassword}, cred{})
 		var tok tokens
 		call(200, "POST", "/api/auth/login", "/api/auth/login", map[string]any{"username": "alice", "password": testPassword}, cred{}).json(t, &tok)

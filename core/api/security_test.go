@@ -25,7 +25,11 @@ var publicList = map[string]bool{
 	"GET /openapi.json": true, "GET /openapi.yaml": true, "GET /openapi-3.0.json": true,
 	"GET /openapi-3.0.yaml": true, "GET /docs": true, "GET /schemas/:schema": true,
 	// Public only while no metrics token is configured (see metrics_test.go).
-	"GET /metrics": true,
+	"GET /metrics":        true,
+	"GET /api/auth/setup": true,
+	// The web UI: its files and page addresses (ui_test.go); the API
+	// routes it does not serve are checked here like any other.
+	"GET /*": true,
 }
 
 var routeParam = regexp.MustCompile(`:[a-z]+`)
@@ -35,7 +39,7 @@ var routeParam = regexp.MustCompile(`:[a-z]+`)
 // credentials too; with a valid token none answers 401.
 func TestEveryRouteRequiresAuthentication(t *testing.T) {
 	st := storetest.Open(t, store.DialectSQLite)
-	h := newHarness(t, st)
+	h := newHarness(t, st, mountUI(t, ""))
 	alice := h.register("alice", cred{})
 	routes := h.srv.App().GetRoutes(true)
 	if len(routes) < 30 {

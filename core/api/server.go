@@ -36,6 +36,10 @@ type Server struct {
 	prefix string
 	// receiver is set once a webhook receiver is mounted.
 	receiver bool
+	// ui is the mounted web UI, routed the paths of the routes registered
+	// before it (without parameters).
+	ui     UI
+	routed map[string]bool
 }
 
 // New builds the server and registers every route. It does not listen.
@@ -198,6 +202,7 @@ func handle[I, O any](s *Server, op huma.Operation, h func(context.Context, *I) 
 func (s *Server) routes() {
 	s.healthRoutes()
 	s.authRoutes()
+	s.setupRoutes()
 	s.apiKeyRoutes()
 	s.instanceRoutes()
 	s.queueRoutes()
