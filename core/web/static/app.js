@@ -14,10 +14,15 @@ import { Toasts, Spinner, ErrorSummary, Button } from './ui.js';
  * with nav is the home page.
  */
 export const routes = [
+  { path: '/dashboard', nav: 'Dashboard', load: () => import('./pages/dashboard.js') },
   { path: '/instances', nav: 'Instances', load: () => import('./pages/instances.js') },
   { path: '/instances/new', load: () => import('./pages/instances.js') },
   { path: '/instances/:id', load: () => import('./pages/instances.js') },
   { path: '/setup', load: () => import('./pages/setup.js') },
+  { path: '/history', nav: 'History', load: () => import('./pages/history.js') },
+  { path: '/history/stats', load: () => import('./pages/stats.js') },
+  { path: '/history/failures', load: () => import('./pages/failures.js') },
+  { path: '/history/:id', load: () => import('./pages/run.js') },
 ];
 
 const publicRoutes = {
