@@ -77,7 +77,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Metrics: meters, Logger: log}, engine.Config{})
+	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Metrics: meters, Logger: log},
+		engine.Config{Holder: dispatchHolder(cfg), Exclusive: st.Dialect() == store.DialectSQLite})
 	if err != nil {
 		return err
 	}
@@ -111,8 +112,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sched, err := schedule.New(schedule.Deps{Store: st, Publisher: events, Logger: log},
-		schedule.Config{Exclusive: st.Dialect() == store.DialectSQLite})
+	sched, err := schedule.New(schedule.Deps{Store: st, Publisher: events, Logger: log}, schedule.Config{})
 	if err != nil {
 		return err
 	}
@@ -159,9 +159,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := disp.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	// Runs a stopped process left open are resumed, the same way on both
+	// databases: planned again when their plan was never written, settled
+	// by their commands when it was.
+	if err := eng.Recover(ctx); err != nil {
+		return err
+	}
 	// The scheduler starts once the bus routes (its first pass publishes at
-	// once) and before the API takes requests (on SQLite it releases every
-	// lease a dead process left).
+	// once).
 	if err := sched.Start(ctx); err != nil {
 		return err
 	}
@@ -198,6 +203,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// Closing the bus lets handlers in progress (a run being planned)
 	// finish and takes no further triggers.
 	errs = append(errs, events.Close())
+	// Runs still planning are interrupted; they keep their queue and
+	// resume at the next start.
+	errs = append(errs, eng.Stop(shutdownCtx))
 	errs = append(errs, notifier.Stop(shutdownCtx))
 	errs = append(errs, disp.Stop(shutdownCtx))
 	if err := <-busDone; err != nil && !errors.Is(err, context.Canceled) {

@@ -39,6 +39,10 @@ type Queues interface {
 // List must honour RunFilter.OwnerID. *store.Runs implements it.
 type Runs interface {
 	Create(ctx context.Context, run domain.Run) (domain.Run, error)
+	// CreateLeased opens a run holding its queue's lease until leaseUntil;
+	// it fails with domain.ErrBusy while another run holds the queue, and
+	// returns that run's id.
+	CreateLeased(ctx context.Context, run domain.Run, leaseUntil time.Time) (domain.Run, int64, error)
 	Get(ctx context.Context, id int64) (domain.Run, error)
 	List(ctx context.Context, f domain.RunFilter) ([]domain.Run, error)
 	Count(ctx context.Context, f domain.RunFilter) (int, error)

@@ -60,9 +60,15 @@ type Run struct {
 	Status        RunStatus
 	Error         string
 	Counts        RunCounts
+	// Origin is the trigger that opened the run, when it was kept: a run
+	// interrupted before it was planned is planned again from it.
+	Origin *TriggerEvent
 
 	CreatedAt time.Time
 	StartedAt *time.Time
+	// PlannedAt is when the run's decisions, commands and counts were
+	// written, all at once; nil while the run has not been planned.
+	PlannedAt *time.Time
 	EndedAt   *time.Time
 }
 

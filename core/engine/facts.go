@@ -60,6 +60,12 @@ func (e *Engine) gather(ctx context.Context, q domain.Queue, lib sdk.Library, re
 	for _, x := range exclusions {
 		f.excluded[exclusionTarget{x.Kind, x.TargetID}] = x
 	}
+	// Pending commands are read before what sending them writes (search
+	// state, history): a command sent between the reads is then seen in
+	// one or the other, never in neither.
+	if f.pending, err = st.PendingItems(ctx, q.InstanceID); err != nil {
+		return nil, fmt.Errorf("unable to read pending searches: %w", err)
+	}
 	if f.states, err = st.GetItemStates(ctx, q.InstanceID, keys); err != nil {
 		return nil, fmt.Errorf("unable to read search state: %w", err)
 	}
@@ -69,9 +75,6 @@ func (e *Engine) gather(ctx context.Context, q domain.Queue, lib sdk.Library, re
 	}
 	if f.history, err = st.SearchHistory(ctx, q.InstanceID, historyQueue, keys); err != nil {
 		return nil, fmt.Errorf("unable to read search history: %w", err)
-	}
-	if f.pending, err = st.PendingItems(ctx, q.InstanceID); err != nil {
-		return nil, fmt.Errorf("unable to read pending searches: %w", err)
 	}
 	if f.queued, err = downloadQueue(ctx, lib); err != nil {
 		return nil, err

@@ -11,91 +11,126 @@ import (
 	"github.com/vibequality/searcharr/sdk"
 )
 
-// runQueue runs one queue for one trigger: lease, plan, policy, record,
-// enqueue. The run ends here when nothing is to be sent; otherwise it ends
-// when the dispatcher has handled its last command (see CommandHandled).
-func (e *Engine) runQueue(ctx context.Context, ev domain.TriggerEvent, q domain.Queue) error {
+// execute is the life of one run, owned by this call: claim the queue's
+// lease, plan (or, for a run planned before a crash, pick up its
+// commands), record, enqueue. The run ends here when nothing is to be
+// sent; otherwise it ends when the dispatcher has handled its last command
+// (see CommandHandled). Once the lease is claimed, every way out ends the
+// run and releases the queue, except a stop of the process, which leaves
+// both to the next start.
+func (e *Engine) execute(ctx context.Context, run domain.Run, q domain.Queue, ev domain.TriggerEvent) error {
+	if !e.begin(run.ID) {
+		return nil // this process executes it already
+	}
+	defer e.done(run.ID)
 	st := e.deps.Store
-	now := e.deps.Now().UTC()
-	runID := ev.RunID
-	if runID == 0 || ev.QueueID == 0 {
-		run, err := st.CreateRun(ctx, domain.Run{
-			QueueID: q.ID, QueueName: q.Name, InstanceID: q.InstanceID, Strategy: q.Strategy,
-			Trigger: ev.Kind, CorrelationID: domain.CorrelationID(ctx), DryRun: ev.DryRun,
-			Status: domain.RunPending, CreatedAt: now,
-		})
-		if err != nil {
-			return fmt.Errorf("engine: unable to open a run for queue %d: %w", q.ID, err)
-		}
-		runID = run.ID
-	}
-	log := e.log.With("queue_id", q.ID, "run_id", runID, "strategy", q.Strategy)
+	log := e.log.With("queue_id", q.ID, "run_id", run.ID, "strategy", q.Strategy)
 
-	if err := st.AcquireRun(ctx, q.ID, runID, now.Add(e.cfg.Lease)); err != nil {
-		if errors.Is(err, domain.ErrBusy) {
-			log.InfoContext(ctx, "queue already running; run skipped")
-			return e.finishRun(ctx, runID, domain.RunFailed, "queue is already running")
+	if err := st.ClaimRun(ctx, q.ID, run.ID, e.claim()); err != nil {
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			return e.abandon(e.bookkeeping(ctx), run.ID, "queue no longer exists")
+		case !errors.Is(err, domain.ErrBusy):
+			return fmt.Errorf("engine: unable to lease queue %d: %w", q.ID, err)
 		}
-		return fmt.Errorf("engine: unable to lease queue %d: %w", q.ID, err)
+		if cur, gerr := st.GetQueue(ctx, q.ID); gerr == nil && cur.RunningRunID != nil && *cur.RunningRunID == run.ID {
+			log.InfoContext(ctx, "run executed by another process")
+			return nil
+		}
+		log.InfoContext(ctx, "queue already running; run skipped")
+		return e.abandon(e.bookkeeping(ctx), run.ID, "queue is already running")
 	}
-	if err := st.StartRun(ctx, runID); err != nil {
-		return fmt.Errorf("engine: unable to start run %d: %w", runID, err)
+	err := e.own(ctx, log, run, q, ev)
+	if err == nil {
+		return nil
 	}
-	log.InfoContext(ctx, "run started", "trigger", ev.Kind)
+	if e.stopping() {
+		log.InfoContext(ctx, "run interrupted by a stop; it resumes at the next start", "error", err)
+		return nil
+	}
+	log.WarnContext(ctx, "run failed", "error", err)
+	return e.endRun(e.bookkeeping(ctx), q, run.ID, domain.RunFailed, err.Error())
+}
 
-	counts, pending, err := e.plan(ctx, log, ev, q, runID)
+// own carries a claimed run to its plan and its commands. An error fails
+// the run.
+func (e *Engine) own(ctx context.Context, log *slog.Logger, run domain.Run, q domain.Queue, ev domain.TriggerEvent) error {
+	st := e.deps.Store
+	if run.PlannedAt != nil {
+		log.InfoContext(ctx, "run resumed with its commands")
+		e.deps.Waker.Wake(q.InstanceID)
+		return e.CommandHandled(ctx, run.ID)
+	}
+	if run.Status == domain.RunPending {
+		if err := st.StartRun(ctx, run.ID); err != nil && !errors.Is(err, domain.ErrConflict) {
+			return fmt.Errorf("unable to start: %w", err)
+		}
+		log.InfoContext(ctx, "run started", "trigger", ev.Kind)
+	} else {
+		log.InfoContext(ctx, "run planned again after an interruption", "trigger", ev.Kind)
+	}
+	pending, err := e.plan(ctx, log, ev, q, run.ID)
 	if err != nil {
-		log.WarnContext(ctx, "run failed", "error", err)
-		return e.endRun(ctx, q, runID, domain.RunFailed, err.Error(), counts)
+		return err
 	}
 	if ev.DryRun || pending == 0 {
-		return e.endRun(ctx, q, runID, domain.RunSucceeded, "", counts)
+		return e.endRun(ctx, q, run.ID, domain.RunSucceeded, "")
 	}
 	e.deps.Waker.Wake(q.InstanceID)
 	// The dispatcher may already have handled every command while they were
 	// being written; settle the run in case it did.
-	return e.CommandHandled(ctx, runID)
+	return e.CommandHandled(ctx, run.ID)
+}
+
+// bookkeeping is the context of the writes that end a run after a
+// failure: ctx's values, not its cancellation (it may be what failed the
+// run), bounded by the engine's bookkeeping timeout.
+func (e *Engine) bookkeeping(ctx context.Context) context.Context {
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.BookkeepingTimeout)
+	context.AfterFunc(bctx, cancel)
+	return bctx
 }
 
 // plan asks the strategy for intents, applies the policy and writes the
-// results. It returns the run's counts and how many commands wait for the
-// dispatcher.
-func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEvent, q domain.Queue, runID int64) (domain.RunCounts, int, error) {
-	now := e.deps.Now().UTC()
-	v, intents, err := e.decide(ctx, ev, q, now)
-	if err != nil {
-		return v.counts, 0, err
-	}
-	counts := v.counts
-	if err := e.deps.Store.AddRunItems(ctx, runID, v.decisions); err != nil {
-		return counts, 0, fmt.Errorf("unable to record decisions: %w", err)
-	}
-	log.InfoContext(ctx, "plan ready", "intents", intents, "kept", len(v.kept), "considered", counts.ItemsConsidered)
-	if ev.DryRun {
-		return counts, 0, e.deps.Store.AddRunCounts(ctx, runID, counts)
-	}
-	for i, in := range v.kept {
-		if _, err := e.deps.Store.InsertPendingCommand(ctx, domain.DispatchedCommand{
-			IdempotencyKey: fmt.Sprintf("run:%d:intent:%d", runID, i),
-			RunID:          runID,
-			QueueID:        q.ID,
-			InstanceID:     q.InstanceID,
-			Name:           in.command.Name,
-			Body:           in.body,
-			Cost:           in.command.Cost(),
-			Items:          in.items,
-			Status:         domain.CommandPending,
-			CreatedAt:      now,
-		}); err != nil {
-			return counts, 0, fmt.Errorf("unable to queue command: %w", err)
+// results, while no other run of the instance plans: what the policy reads
+// (pending commands, search history) and what the run writes are then
+// never interleaved with another run's. It returns how many commands wait
+// for the dispatcher.
+func (e *Engine) plan(ctx context.Context, log *slog.Logger, ev domain.TriggerEvent, q domain.Queue, runID int64) (int, error) {
+	var pending int
+	err := e.deps.Store.WithPlanningLock(ctx, q.InstanceID, func(ctx context.Context) error {
+		now := e.deps.Now().UTC()
+		v, intents, err := e.decide(ctx, ev, q, now)
+		if err != nil {
+			return err
 		}
-	}
-	// The selected count is written last: a run whose selected count is
-	// still zero is one whose commands are not all written yet.
-	if err := e.deps.Store.AddRunCounts(ctx, runID, counts); err != nil {
-		return counts, 0, fmt.Errorf("unable to record counts: %w", err)
-	}
-	return counts, len(v.kept), nil
+		log.InfoContext(ctx, "plan ready", "intents", intents, "kept", len(v.kept), "considered", v.counts.ItemsConsidered)
+		var cmds []domain.DispatchedCommand
+		if !ev.DryRun {
+			for i, in := range v.kept {
+				cmds = append(cmds, domain.DispatchedCommand{
+					IdempotencyKey: fmt.Sprintf("run:%d:intent:%d", runID, i),
+					RunID:          runID,
+					QueueID:        q.ID,
+					InstanceID:     q.InstanceID,
+					Name:           in.command.Name,
+					Body:           in.body,
+					Cost:           in.command.Cost(),
+					Items:          in.items,
+					Status:         domain.CommandPending,
+					CreatedAt:      now,
+				})
+			}
+		}
+		// Decisions, commands and counts are one transaction: a run is
+		// either planned with all of them or not planned at all.
+		if err := e.deps.Store.RecordPlan(ctx, runID, v.decisions, cmds, v.counts); err != nil {
+			return fmt.Errorf("unable to record the plan: %w", err)
+		}
+		pending = len(cmds)
+		return nil
+	})
+	return pending, err
 }
 
 // decide asks the queue's strategy for a plan and applies the policy to it,
@@ -165,15 +200,16 @@ func (e *Engine) budget(q domain.Queue) budget {
 }
 
 // endRun finishes a run and releases its queue.
-func (e *Engine) endRun(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts) error {
-	if err := e.finishRun(ctx, runID, status, msg); err != nil {
-		return err
+func (e *Engine) endRun(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string) error {
+	err := e.deps.Store.FinishRunWithCounts(ctx, runID, status, msg)
+	if err != nil && !errors.Is(err, domain.ErrConflict) {
+		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
 	}
-	return e.release(ctx, q, runID, status, msg, counts)
+	return e.release(ctx, q, runID, status, msg)
 }
 
 // release hands the queue back after a run ended and schedules its next run.
-func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts) error {
+func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string) error {
 	now := e.deps.Now().UTC()
 	res := domain.QueueRunResult{
 		Succeeded:       status == domain.RunSucceeded,
@@ -194,25 +230,38 @@ func (e *Engine) release(ctx context.Context, q domain.Queue, runID int64, statu
 		next := now.Add(time.Duration(q.IntervalMinutes) * time.Minute)
 		res.NextRun = &next
 	}
-	if err := e.deps.Store.ReleaseRun(ctx, q.ID, runID, res); err != nil {
+	err := e.deps.Store.ReleaseRun(ctx, q.ID, runID, res)
+	switch {
+	case errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrNotFound):
+		// Released already, or the queue is gone.
+	case err != nil:
 		return fmt.Errorf("engine: unable to release queue %d: %w", q.ID, err)
 	}
 	run, runErr := e.deps.Store.GetRun(ctx, runID)
 	if runErr == nil && e.deps.Metrics != nil && run.StartedAt != nil && !run.DryRun {
 		e.deps.Metrics.RunEnded(q.Strategy, string(status), now.Sub(*run.StartedAt))
 	}
-	e.notifyEnded(ctx, q, runID, status, msg, counts, now)
-	e.log.InfoContext(ctx, "run ended", "queue_id", q.ID, "run_id", runID, "status", status,
-		"selected", counts.ItemsSelected, "commands", counts.CommandsSent, "indexer_searches", counts.IndexerSearches, "error", msg)
+	e.notifyEnded(ctx, q, runID, status, msg, now)
+	if runErr == nil {
+		c := run.Counts
+		e.log.InfoContext(ctx, "run ended", "queue_id", q.ID, "run_id", runID, "status", status,
+			"selected", c.ItemsSelected, "commands", c.CommandsSent, "indexer_searches", c.IndexerSearches, "error", msg)
+	}
 	return nil
 }
 
 // CommandHandled is called by the dispatcher after each command of a run
-// was sent or failed; the run ends with its last command. Whoever finishes
-// the run first also counts it and releases its queue; a second caller finds
-// it finished and does nothing.
+// was sent or failed: the run's sent counters move with it, and the run
+// ends with its last command. Whoever finishes the run first also releases
+// its queue; a second caller finds it finished and does nothing.
 func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 	st := e.deps.Store
+	if err := st.CountRunSent(ctx, runID); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return nil
+		}
+		return fmt.Errorf("engine: unable to count what run %d sent: %w", runID, err)
+	}
 	stats, err := st.RunCommandStats(ctx, runID)
 	if err != nil {
 		return fmt.Errorf("engine: unable to count commands of run %d: %w", runID, err)
@@ -224,29 +273,22 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 	if err != nil {
 		return fmt.Errorf("engine: unable to load run %d: %w", runID, err)
 	}
-	if run.Status.Finished() || run.Counts.ItemsSelected == 0 {
+	if run.Status.Finished() || run.PlannedAt == nil {
 		return nil
 	}
 	status, msg := domain.RunSucceeded, ""
 	if stats.Sent == 0 && stats.Failed > 0 {
 		status, msg = domain.RunFailed, fmt.Sprintf("all %d commands failed", stats.Failed)
 	}
-	searched, err := st.RunSearchedItems(ctx, runID)
-	if err != nil {
-		return fmt.Errorf("engine: unable to count searched items of run %d: %w", runID, err)
-	}
-	// Ending the run and adding its final counts is one statement: a
+	// Ending the run and setting its final counts is one statement: a
 	// reader never sees it ended without them, and a second caller finds
-	// it ended and adds nothing.
-	final := domain.RunCounts{CommandsSent: stats.Sent, IndexerSearches: stats.IndexerSearches, ItemsSearched: searched}
-	if err := st.FinishRunWithCounts(ctx, runID, status, msg, final); err != nil {
+	// it ended.
+	if err := st.FinishRunWithCounts(ctx, runID, status, msg); err != nil {
 		if errors.Is(err, domain.ErrConflict) {
 			return nil
 		}
 		return fmt.Errorf("engine: unable to finish run %d: %w", runID, err)
 	}
-	counts := run.Counts
-	counts.CommandsSent, counts.IndexerSearches, counts.ItemsSearched = stats.Sent, stats.IndexerSearches, searched
 	q, err := st.GetQueue(ctx, run.QueueID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
@@ -254,16 +296,17 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 	if err != nil {
 		return fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
 	}
-	return e.release(ctx, q, runID, status, msg, counts)
+	return e.release(ctx, q, runID, status, msg)
 }
 
 // notifyEnded tells notification sinks that a run ended. Dry runs stay
 // quiet; a notification that cannot be published is logged, never fatal to
 // the run.
-func (e *Engine) notifyEnded(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, counts domain.RunCounts, at time.Time) {
+func (e *Engine) notifyEnded(ctx context.Context, q domain.Queue, runID int64, status domain.RunStatus, msg string, at time.Time) {
 	if e.deps.Publisher == nil {
 		return
 	}
+	var counts domain.RunCounts
 	if run, err := e.deps.Store.GetRun(ctx, runID); err == nil {
 		if run.DryRun {
 			return

@@ -18,7 +18,8 @@ type decision struct {
 }
 
 // decide handles a queue whose next run (due) is at or before now. A
-// one-time queue runs (however late) once a window allows it. A recurring
+// one-time queue runs (however late) once a window allows it, unless it
+// already ran since it came due. A recurring
 // queue looks at the latest of its slots that came due by now: it runs when
 // that slot is no later than its grace and was in a window, and moves in
 // any case to its first slot after now, so however many slots were missed
@@ -26,6 +27,11 @@ type decision struct {
 func decide(sp spec, q domain.Queue, sc domain.Schedule, now time.Time) (decision, error) {
 	due := *sc.NextRun
 	if sp.kind == domain.ScheduleOnce {
+		if q.LastRun != nil && !q.LastRun.Before(due) {
+			// It ran since it came due (started by hand, say): once is
+			// done.
+			return decision{why: "it already ran"}, nil
+		}
 		if !sp.windows.contains(now, sp.loc) {
 			open := sp.windows.nextOpen(now, sp.loc)
 			return decision{next: &open, slot: &open, why: "outside the queue's windows"}, nil

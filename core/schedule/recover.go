@@ -8,12 +8,11 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 )
 
-// recover closes what a stopped process left in progress. Queue leases
-// that can no longer be live (all of them when exclusive, expired ones
-// otherwise) are released as failed runs with InterruptedMessage, keeping
-// each queue's next run; then open runs created before createdBefore that
-// hold no live lease are closed with the same message.
-func (s *Scheduler) recover(ctx context.Context, now, createdBefore time.Time, exclusive bool) error {
+// recover closes what no process resumed. Expired queue leases are
+// released as failed runs with InterruptedMessage, keeping each queue's
+// next run; then open runs created before createdBefore that hold no live
+// lease are closed with the same message.
+func (s *Scheduler) recover(ctx context.Context, now, createdBefore time.Time) error {
 	st := s.deps.Store
 	queues, err := st.ScheduleQueues(ctx)
 	if err != nil {
@@ -24,7 +23,7 @@ func (s *Scheduler) recover(ctx context.Context, now, createdBefore time.Time, e
 		if q.RunningRunID == nil {
 			continue
 		}
-		if !exclusive && q.LeaseUntil != nil && q.LeaseUntil.After(now) {
+		if q.LeaseUntil != nil && q.LeaseUntil.After(now) {
 			continue // a live run on another replica
 		}
 		err := st.ReleaseRun(ctx, q.ID, *q.RunningRunID, domain.QueueRunResult{

@@ -64,13 +64,11 @@ type Config struct {
 	// run appearing before the queue may be triggered again; default 15 min.
 	TriggerTimeout time.Duration
 	// OrphanAge is the age past which an open run without a live lease is
-	// closed as interrupted by the periodic sweep; default 1 h.
+	// closed as interrupted by the periodic sweep; default 1 h. The runs a
+	// stopped process left are resumed by the engine at start; the sweep
+	// closes what no process resumed, such as the expired leases of a
+	// replica that never came back.
 	OrphanAge time.Duration
-	// Exclusive says this process is the only one using the database (the
-	// SQLite setup): at start every lease is released, since no other
-	// process can hold one. With several replicas leave it false; leases
-	// of a stopped replica are then released once they expire.
-	Exclusive bool
 }
 
 func (c *Config) setDefaults() {
@@ -121,19 +119,17 @@ func New(deps Deps, cfg Config) (*Scheduler, error) {
 	}, nil
 }
 
-// Start recovers from a previous stop (closing interrupted runs) and then
-// runs the scheduling loop until ctx ends or Stop is called.
+// Start runs the scheduling loop until ctx ends or Stop is called. The
+// runs a previous process left open are the engine's to resume; the
+// scheduler's periodic sweep closes only those left unowned past
+// Config.OrphanAge.
 func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cancel != nil {
 		return errors.New("schedule: already started")
 	}
-	now := s.deps.Clock.Now()
-	if err := s.recover(ctx, now, now, s.cfg.Exclusive); err != nil {
-		return err
-	}
-	s.lastSweep = now
+	s.lastSweep = s.deps.Clock.Now()
 	loopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel, s.done = cancel, make(chan struct{})
 	s.running.Store(true)
@@ -207,7 +203,7 @@ func (s *Scheduler) Tick(ctx context.Context) (*time.Time, error) {
 	now := s.deps.Clock.Now()
 	st := s.deps.Store
 	if now.Sub(s.sweepTime()) >= s.cfg.OrphanAge {
-		if err := s.recover(ctx, now, now.Add(-s.cfg.OrphanAge), false); err != nil {
+		if err := s.recover(ctx, now, now.Add(-s.cfg.OrphanAge)); err != nil {
 			return nil, err
 		}
 		s.mu.Lock()
@@ -312,13 +308,10 @@ func (s *Scheduler) queuePass(ctx context.Context, q domain.Queue, sc domain.Sch
 	return sc.NextRun, nil
 }
 
-// busy reports whether a trigger for q would overlap a run: one holds the
-// queue's lease, one is open, or the previous trigger's run has not
-// appeared yet.
+// busy reports whether a trigger for q would overlap a run: one is open
+// (a run holding the queue's lease is), or the previous trigger's run has
+// not appeared yet. A lease whose run has ended holds nothing.
 func (s *Scheduler) busy(ctx context.Context, q domain.Queue, sc domain.Schedule, now time.Time) (bool, error) {
-	if q.RunningRunID != nil && q.LeaseUntil != nil && q.LeaseUntil.After(now) {
-		return true, nil
-	}
 	open, found, err := s.deps.Store.ScheduleRunState(ctx, q.ID, sc.LastCorrelationID)
 	if err != nil {
 		return false, err

@@ -177,31 +177,33 @@ func TestPublishFailureGivesTheSlotBack(t *testing.T) {
 	})
 }
 
-func TestRestartClosesInterruptedRuns(t *testing.T) {
+func TestRestartLeavesOpenRunsToTheEngine(t *testing.T) {
 	eachStore(t, func(t *testing.T, st *store.Store, clock *fakeClock) {
 		ctx := context.Background()
 		pub := &recorder{}
 		q := newQueue(t, st, clock, "crash", nil)
-		first := newScheduler(t, st, clock, pub, Config{Exclusive: true})
+		first := newScheduler(t, st, clock, pub, Config{})
 		eng := &engine{st: st, clock: clock}
 		tick(t, first)
 		runs := eng.handle(t, pub, false, false) // running, lease for 6 h
-		// The process dies here. A minute later it starts again.
+		// The process dies here. A minute later it starts again: the run
+		// is the engine's to resume, so the scheduler neither closes it
+		// nor triggers the queue again.
 		clock.Advance(time.Minute)
-		second := newScheduler(t, st, clock, pub, Config{Exclusive: true})
+		second := newScheduler(t, st, clock, pub, Config{})
 		must(t, second.Start(ctx))
 		defer second.Stop()
+		tick(t, second)
 
 		run, err := st.Runs().Get(ctx, runs[0].ID)
 		must(t, err)
-		if run.Status != domain.RunFailed || run.Error != InterruptedMessage {
-			t.Fatalf("run = %s %q, want failed as interrupted", run.Status, run.Error)
+		if run.Status != domain.RunRunning {
+			t.Fatalf("run = %s %q, want still running", run.Status, run.Error)
 		}
-		got := getQueue(t, st, q.ID)
-		if got.RunningRunID != nil || got.Status != domain.QueueFailed || got.LastError != InterruptedMessage {
-			t.Fatalf("queue = lease %v status %s error %q", got.RunningRunID, got.Status, got.LastError)
+		if got := getQueue(t, st, q.ID); got.RunningRunID == nil || *got.RunningRunID != run.ID {
+			t.Fatalf("queue lease = %v, want run %d", got.RunningRunID, run.ID)
 		}
-		wantTime(t, "rescheduled", got.NextRun, t0.Add(time.Hour))
+		wantTriggers(t, pub, 1, "after the restart")
 	})
 }
 

@@ -86,14 +86,33 @@ func (s *Store) Commands() *Commands { return &Commands{s: s} }
 // idempotency key makes it safe to repeat: when a command with the same key
 // exists, that command is returned unchanged and created is false.
 func (r *Commands) InsertPending(ctx context.Context, c domain.DispatchedCommand) (cmd domain.DispatchedCommand, created bool, err error) {
+	var m commandModel
+	var items []domain.ItemKey
+	err = r.s.inTx(ctx, "insert pending command", func(ctx context.Context, tx bun.Tx) error {
+		m, items, created, err = r.insertPending(ctx, tx, c)
+		return err
+	})
+	if err != nil {
+		return domain.DispatchedCommand{}, false, err
+	}
+	if !created {
+		cmd, err := r.GetByKey(ctx, c.IdempotencyKey)
+		return cmd, false, err
+	}
+	return m.entity(items), true, nil
+}
+
+// insertPending writes a pending command and its items in tx; created is
+// false when a command with the same idempotency key exists.
+func (r *Commands) insertPending(ctx context.Context, tx bun.IDB, c domain.DispatchedCommand) (m commandModel, items []domain.ItemKey, created bool, err error) {
 	if c.IdempotencyKey == "" {
-		return domain.DispatchedCommand{}, false, fmt.Errorf("store: a dispatched command needs an idempotency key: %w", domain.ErrInvalid)
+		return m, nil, false, fmt.Errorf("store: a dispatched command needs an idempotency key: %w", domain.ErrInvalid)
 	}
 	body := string(c.Body)
 	if len(c.Body) == 0 {
 		body = "{}"
 	}
-	m := commandModel{
+	m = commandModel{
 		IdempotencyKey: c.IdempotencyKey,
 		RunID:          ref(c.RunID),
 		QueueID:        ref(c.QueueID),
@@ -104,42 +123,32 @@ func (r *Commands) InsertPending(ctx context.Context, c domain.DispatchedCommand
 		Status:         string(domain.CommandPending),
 		CreatedAt:      r.s.now(),
 	}
-	items := uniqueKeys(c.Items)
-	err = r.s.inTx(ctx, "insert pending command", func(ctx context.Context, tx bun.Tx) error {
-		var ids []int64
-		err := tx.NewInsert().Model(&m).
-			On("CONFLICT (idempotency_key) DO NOTHING").
-			Returning("id").Scan(ctx, &ids)
-		if err != nil {
-			return wrap("insert pending command", err)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		m.ID, created = ids[0], true
-		if len(items) == 0 {
-			return nil
-		}
-		rows := make([]commandItemModel, len(items))
-		for i, k := range items {
-			rows[i] = commandItemModel{CommandID: m.ID, InstanceID: m.InstanceID, ItemKey: k.String()}
-		}
-		for start := 0; start < len(rows); start += batchSize {
-			batch := rows[start:min(start+batchSize, len(rows))]
-			if _, err := tx.NewInsert().Model(&batch).Exec(ctx); err != nil {
-				return wrap("insert command items", err)
-			}
-		}
-		return nil
-	})
+	items = uniqueKeys(c.Items)
+	var ids []int64
+	err = tx.NewInsert().Model(&m).
+		On("CONFLICT (idempotency_key) DO NOTHING").
+		Returning("id").Scan(ctx, &ids)
 	if err != nil {
-		return domain.DispatchedCommand{}, false, err
+		return m, nil, false, wrap("insert pending command", err)
 	}
-	if !created {
-		cmd, err := r.GetByKey(ctx, c.IdempotencyKey)
-		return cmd, false, err
+	if len(ids) == 0 {
+		return m, items, false, nil
 	}
-	return m.entity(items), true, nil
+	m.ID = ids[0]
+	if len(items) == 0 {
+		return m, items, true, nil
+	}
+	rows := make([]commandItemModel, len(items))
+	for i, k := range items {
+		rows[i] = commandItemModel{CommandID: m.ID, InstanceID: m.InstanceID, ItemKey: k.String()}
+	}
+	for start := 0; start < len(rows); start += batchSize {
+		batch := rows[start:min(start+batchSize, len(rows))]
+		if _, err := tx.NewInsert().Model(&batch).Exec(ctx); err != nil {
+			return m, nil, false, wrap("insert command items", err)
+		}
+	}
+	return m, items, true, nil
 }
 
 // Get returns one command with its items.

@@ -149,3 +149,23 @@ func (s *Store) NoteCommandError(ctx context.Context, id int64, msg string) erro
 func (s *Store) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error) {
 	return s.Commands().CountedCost(ctx, instanceIDs, since, exclude)
 }
+
+func (s *Store) ClaimRun(ctx context.Context, queueID, runID int64, c domain.RunClaim) error {
+	return s.Queues().ClaimRun(ctx, queueID, runID, c)
+}
+
+func (s *Store) OpenRuns(ctx context.Context) ([]domain.Run, error) { return s.Runs().Open(ctx) }
+
+func (s *Store) FindRunByCorrelation(ctx context.Context, queueID int64, correlationID string) (domain.Run, error) {
+	return s.Runs().FindByCorrelation(ctx, queueID, correlationID)
+}
+
+func (s *Store) RecordPlan(ctx context.Context, runID int64, items []domain.RunItem, cmds []domain.DispatchedCommand, counts domain.RunCounts) error {
+	return s.Runs().RecordPlan(ctx, runID, items, cmds, counts)
+}
+
+func (s *Store) CountRunSent(ctx context.Context, id int64) error { return s.Runs().CountSent(ctx, id) }
+
+func (s *Store) CreateLeasedRun(ctx context.Context, run domain.Run, leaseUntil time.Time) (domain.Run, int64, error) {
+	return s.Runs().CreateLeased(ctx, run, leaseUntil)
+}

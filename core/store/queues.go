@@ -37,6 +37,8 @@ type queueModel struct {
 	ConsecutiveFailures int        `bun:"consecutive_failures"`
 	RunningRunID        *int64     `bun:"running_run_id"`
 	LeaseUntil          *time.Time `bun:"lease_until"`
+	LeaseHolder         string     `bun:"lease_holder"`
+	LeaseBoot           string     `bun:"lease_boot"`
 	CreatedAt           time.Time  `bun:"created_at"`
 	UpdatedAt           time.Time  `bun:"updated_at"`
 

@@ -39,6 +39,12 @@ func (r *RunItems) Insert(ctx context.Context, runID int64, items []domain.RunIt
 	if len(items) == 0 {
 		return nil
 	}
+	return r.s.inTx(ctx, "insert run items", func(ctx context.Context, tx bun.Tx) error {
+		return insertRunItems(ctx, tx, runID, items)
+	})
+}
+
+func insertRunItems(ctx context.Context, tx bun.IDB, runID int64, items []domain.RunItem) error {
 	ms := make([]runItemModel, len(items))
 	for i, it := range items {
 		ms[i] = runItemModel{
@@ -52,15 +58,13 @@ func (r *RunItems) Insert(ctx context.Context, runID int64, items []domain.RunIt
 			Command:  string(it.Command),
 		}
 	}
-	return r.s.inTx(ctx, "insert run items", func(ctx context.Context, tx bun.Tx) error {
-		for start := 0; start < len(ms); start += batchSize {
-			batch := ms[start:min(start+batchSize, len(ms))]
-			if _, err := tx.NewInsert().Model(&batch).Exec(ctx); err != nil {
-				return wrap(fmt.Sprintf("insert items of run %d", runID), err)
-			}
+	for start := 0; start < len(ms); start += batchSize {
+		batch := ms[start:min(start+batchSize, len(ms))]
+		if _, err := tx.NewInsert().Model(&batch).Exec(ctx); err != nil {
+			return wrap(fmt.Sprintf("insert items of run %d", runID), err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // ListByRun returns a run's decisions in the order they were recorded, at

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -33,6 +34,8 @@ type runModel struct {
 	ItemsFound      int        `bun:"items_found"`
 	CreatedAt       time.Time  `bun:"created_at"`
 	StartedAt       *time.Time `bun:"started_at"`
+	PlannedAt       *time.Time `bun:"planned_at"`
+	Origin          string     `bun:"origin"`
 	EndedAt         *time.Time `bun:"ended_at"`
 
 	OwnerID int64 `bun:"owner_id,scanonly"`
@@ -64,8 +67,10 @@ func (m *runModel) entity() domain.Run {
 			ItemsSearched:   m.ItemsSearched,
 			Skipped:         decodeSkipped(m.Skipped),
 		},
+		Origin:    decodeOrigin(m.Origin),
 		CreatedAt: m.CreatedAt.UTC(),
 		StartedAt: fromDB(m.StartedAt),
+		PlannedAt: fromDB(m.PlannedAt),
 		EndedAt:   fromDB(m.EndedAt),
 	}
 }
@@ -85,7 +90,15 @@ func (r *Runs) selectRuns(dest any) *bun.SelectQuery {
 // Create opens a run and returns it with its id. A zero Status means
 // pending; a running run gets its start time now.
 func (r *Runs) Create(ctx context.Context, run domain.Run) (domain.Run, error) {
-	now := r.s.now()
+	m := newRunModel(run, r.s.now())
+	if _, err := r.s.db.NewInsert().Model(&m).Returning("id").Exec(ctx); err != nil {
+		return domain.Run{}, wrap("create run", err)
+	}
+	return r.Get(ctx, m.ID)
+}
+
+// newRunModel is the row of a new run created at now.
+func newRunModel(run domain.Run, now time.Time) runModel {
 	m := runModel{
 		QueueName:       run.QueueName,
 		InstanceID:      run.InstanceID,
@@ -108,16 +121,18 @@ func (r *Runs) Create(ctx context.Context, run domain.Run) (domain.Run, error) {
 	if run.QueueID != 0 {
 		m.QueueID = &run.QueueID
 	}
+	if run.Origin != nil {
+		if b, err := json.Marshal(run.Origin); err == nil {
+			m.Origin = string(b)
+		}
+	}
 	if m.Status == "" {
 		m.Status = string(domain.RunPending)
 	}
 	if m.Status == string(domain.RunRunning) && m.StartedAt == nil {
 		m.StartedAt = &now
 	}
-	if _, err := r.s.db.NewInsert().Model(&m).Returning("id").Exec(ctx); err != nil {
-		return domain.Run{}, wrap("create run", err)
-	}
-	return r.Get(ctx, m.ID)
+	return m
 }
 
 // Get returns one run.
@@ -285,4 +300,16 @@ func (r *Runs) DeleteBefore(ctx context.Context, t time.Time) (int64, error) {
 		return 0, wrap("delete old runs", err)
 	}
 	return n, nil
+}
+
+// decodeOrigin reads a run's stored trigger; nil when none was kept.
+func decodeOrigin(s string) *domain.TriggerEvent {
+	if s == "" {
+		return nil
+	}
+	var ev domain.TriggerEvent
+	if err := json.Unmarshal([]byte(s), &ev); err != nil {
+		return nil
+	}
+	return &ev
 }
