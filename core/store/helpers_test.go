@@ -16,7 +16,7 @@ type seed struct {
 	queue    domain.Queue
 }
 
-func newSeed(t *testing.T, s *store.Store, name string) seed {
+func newSeed(t testing.TB, s *store.Store, name string) seed {
 	t.Helper()
 	ctx := context.Background()
 	u, err := s.Users().Create(ctx, domain.User{Username: name, PasswordHash: "hash"})

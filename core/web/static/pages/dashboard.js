@@ -64,15 +64,15 @@ function Queues({ queues, instances }) {
     return html`<${EmptyState} title="No search queue yet"><p>A queue decides what to search and when.</p>
       <a class="btn btn-primary" href=${href('/queues/new')}>Create a queue</a></${EmptyState}>`;
   }
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="stack">
     <caption class="offscreen">Search queues</caption>
     <thead><tr><th scope="col">Queue</th><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Next run</th><th scope="col">Last run</th></tr></thead>
     <tbody>${queues.map((q) => html`<tr key=${q.id}>
       <td><a href=${href('/history?queue_id=' + q.id)}>${q.name}</a><div class="muted small">${strategyName(q.strategy)}</div></td>
-      <td>${name(q.instance_id)}</td>
-      <td>${queueState(q)}${q.status_reason && html`<div class="muted small">${q.status_reason}</div>`}</td>
-      <td>${q.is_active ? html`<${Countdown} to=${q.next_run} />` : html`<span class="muted">—</span>`}</td>
-      <td>${q.last_run_status ? html`<${StatusBadge} status=${q.last_run_status} /> <${RelTime} time=${q.last_run} />` : html`<span class="muted">never</span>`}</td>
+      <td data-label="Instance">${name(q.instance_id)}</td>
+      <td data-label="State">${queueState(q)}${q.status_reason && html`<div class="muted small">${q.status_reason}</div>`}</td>
+      <td data-label="Next run">${q.is_active ? html`<${Countdown} to=${q.next_run} />` : html`<span class="muted">—</span>`}</td>
+      <td data-label="Last run">${q.last_run_status ? html`<${StatusBadge} status=${q.last_run_status} /> <${RelTime} time=${q.last_run} />` : html`<span class="muted">never</span>`}</td>
     </tr>`)}</tbody>
   </table></div>`;
 }
@@ -97,16 +97,16 @@ function ActiveRuns({ runs }) {
 
 function RecentRuns({ runs }) {
   if (!runs.length) return html`<p class="muted">No finished run yet.</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="stack">
     <caption class="offscreen">Recent runs</caption>
     <thead><tr><th scope="col">Run</th><th scope="col">Queue</th><th scope="col">Status</th><th scope="col">Ended</th><th scope="col">Searched</th><th scope="col">Found</th></tr></thead>
     <tbody>${runs.map((r) => html`<tr key=${r.id}>
       <td><a href=${href('/history/' + r.id)}>Run ${r.id}</a></td>
-      <td>${r.queue_name}</td>
-      <td><${StatusBadge} status=${r.status} /></td>
-      <td><${RelTime} time=${r.ended_at || r.created_at} /></td>
-      <td>${r.items_selected}</td>
-      <td>${r.items_found}</td>
+      <td data-label="Queue">${r.queue_name}</td>
+      <td data-label="Status"><${StatusBadge} status=${r.status} /></td>
+      <td data-label="Ended"><${RelTime} time=${r.ended_at || r.created_at} /></td>
+      <td data-label="Searched">${r.items_selected}</td>
+      <td data-label="Found">${r.items_found}</td>
     </tr>`)}</tbody>
   </table></div>`;
 }
@@ -137,10 +137,10 @@ const feedWords = {
 };
 
 function Feed({ entries }) {
-  return html`<ol class="feed" role="log" aria-live="polite" aria-label="Live activity">
-    ${entries.length === 0 && html`<li class="muted">Waiting for activity… runs, searches and grabs appear here as they happen.</li>`}
-    ${entries.map((e) => html`<li key=${e.id} class=${'feed-' + e.kind}><time datetime=${e.at}>${dateTime(e.at).slice(11)}</time> ${e.text}</li>`)}
-  </ol>`;
+  return html`<div class="feed" role="log" aria-live="polite" aria-label="Live activity" tabindex="0">
+    ${entries.length === 0 && html`<p class="muted">Waiting for activity… runs, searches and grabs appear here as they happen.</p>`}
+    ${entries.length > 0 && html`<ol>${entries.map((e) => html`<li key=${e.id} class=${'feed-' + e.kind}><time datetime=${e.at}>${dateTime(e.at).slice(11)}</time> ${e.text}</li>`)}</ol>`}
+  </div>`;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

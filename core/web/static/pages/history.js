@@ -66,20 +66,20 @@ export function apiFilters(query, extra = {}) {
 
 export function RunsTable({ runs, instances, caption }) {
   const name = (id) => ((instances || []).find((i) => i.id === id) || {}).name || `#${id}`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="stack">
     <caption class="offscreen">${caption}</caption>
     <thead><tr><th scope="col">Run</th><th scope="col">Queue</th><th scope="col">Instance</th><th scope="col">Status</th>
       <th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Searched</th><th scope="col">Found</th></tr></thead>
     <tbody>${runs.map((r) => html`<tr key=${r.id}>
       <td><a href=${href('/history/' + r.id)}>Run ${r.id}</a>${r.dry_run && html` <span class="badge badge-muted">Preview</span>`}
         <div class="muted small">${triggerWords[r.trigger] || r.trigger}</div></td>
-      <td>${r.queue_name}<div class="muted small">${strategyName(r.strategy)}</div></td>
-      <td>${name(r.instance_id)}</td>
-      <td><${StatusBadge} status=${r.status} /></td>
-      <td><span title=${dateTime(r.created_at)}><${RelTime} time=${r.started_at || r.created_at} /></span></td>
-      <td>${duration(r.duration_seconds)}</td>
-      <td>${r.items_selected}</td>
-      <td>${r.items_found}</td>
+      <td data-label="Queue">${r.queue_name}<div class="muted small">${strategyName(r.strategy)}</div></td>
+      <td data-label="Instance">${name(r.instance_id)}</td>
+      <td data-label="Status"><${StatusBadge} status=${r.status} /></td>
+      <td data-label="Started"><span title=${dateTime(r.created_at)}><${RelTime} time=${r.started_at || r.created_at} /></span></td>
+      <td data-label="Duration">${duration(r.duration_seconds)}</td>
+      <td data-label="Searched">${r.items_selected}</td>
+      <td data-label="Found">${r.items_found}</td>
     </tr>`)}</tbody>
   </table></div>`;
 }

@@ -28,14 +28,14 @@ function ReasonSummary({ items }) {
 }
 
 function Decisions({ items, run }) {
-  return html`<div class="table-wrap"><table class="decisions">
+  return html`<div class="table-wrap"><table class="decisions stack">
     <caption class="offscreen">Decisions item by item</caption>
     <thead><tr><th scope="col">Item</th><th scope="col">Decision</th><th scope="col">Why</th><th scope="col">Outcome</th></tr></thead>
     <tbody>${items.map((it) => html`<tr key=${it.item_key}>
       <td>${it.title || html`<span class="mono">${it.item_key}</span>`}${it.command && html`<div class="muted small">${it.command}</div>`}</td>
-      <td>${it.decision === 'kept' ? html`<${Badge} kind="info">Searched</${Badge}>` : html`<${Badge} kind="muted">Skipped</${Badge}>`}</td>
-      <td>${reasonSentence(it.reason_code)}${it.reason && html`<div class="muted small">${it.reason}</div>`}</td>
-      <td><${Outcome} item=${it} run=${run} /></td>
+      <td data-label="Decision">${it.decision === 'kept' ? html`<${Badge} kind="info">Searched</${Badge}>` : html`<${Badge} kind="muted">Skipped</${Badge}>`}</td>
+      <td data-label="Why">${reasonSentence(it.reason_code)}${it.reason && html`<div class="muted small">${it.reason}</div>`}</td>
+      <td data-label="Outcome"><${Outcome} item=${it} run=${run} /></td>
     </tr>`)}</tbody>
   </table></div>`;
 }
