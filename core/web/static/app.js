@@ -19,10 +19,18 @@ export const routes = [
   { path: '/instances/new', load: () => import('./pages/instances.js') },
   { path: '/instances/:id', load: () => import('./pages/instances.js') },
   { path: '/setup', load: () => import('./pages/setup.js') },
+  { path: '/queues', nav: 'Queues', load: () => import('./pages/queues.js') },
+  { path: '/queues/new', load: () => import('./pages/queue-edit.js') },
+  { path: '/queues/:id/edit', load: () => import('./pages/queue-edit.js') },
+  { path: '/queues/:id/preview', load: () => import('./pages/preview.js') },
   { path: '/history', nav: 'History', load: () => import('./pages/history.js') },
   { path: '/history/stats', load: () => import('./pages/stats.js') },
   { path: '/history/failures', load: () => import('./pages/failures.js') },
   { path: '/history/:id', load: () => import('./pages/run.js') },
+  { path: '/notifications', nav: 'Notifications', load: () => import('./pages/notifications.js') },
+  { path: '/exclusions', nav: 'Exclusions', load: () => import('./pages/exclusions.js') },
+  { path: '/plugins', nav: 'Plugins', load: () => import('./pages/plugins.js') },
+  { path: '/settings', nav: 'Settings', load: () => import('./pages/settings.js') },
 ];
 
 const publicRoutes = {

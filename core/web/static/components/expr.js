@@ -116,6 +116,8 @@ export function offsetOf(text, line, column) {
 function Marker({ source, line, column }) {
   const text = source.split('\n')[line - 1] ?? '';
   const col = Math.max(1, column || 1);
-  return html`<pre class="expr-marker" aria-hidden="true"><span class="muted">${String(line).padStart(3)} │ </span>${text}
-<span class="muted">    │ </span>${' '.repeat(Math.min(col - 1, text.length))}<span class="expr-caret">^</span></pre>`;
+  const gutter = `${String(line).padStart(3)} │ `;
+  const pad = ' '.repeat(Math.min(col - 1, text.length));
+  // htm drops whitespace-only text with newlines, so the line break is a value.
+  return html`<pre class="expr-marker" aria-hidden="true"><span class="muted">${gutter}</span>${text}${'\n'}<span class="muted">${' '.repeat(gutter.length - 2)}│ </span>${pad}<span class="expr-caret">^</span></pre>`;
 }

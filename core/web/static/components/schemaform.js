@@ -188,7 +188,7 @@ function describe(schema) {
   const range = [];
   if (schema.minimum !== undefined) range.push(`at least ${schema.minimum}`);
   if (schema.maximum !== undefined) range.push(`at most ${schema.maximum}`);
-  if (range.length) parts.push(range.join(', ') + '.');
+  if (range.length) { const r = range.join(', '); parts.push(r.charAt(0).toUpperCase() + r.slice(1) + '.'); }
   if (schema.default !== undefined && schema.default !== '' && !schema.enum && typeof schema.default !== 'boolean') {
     parts.push(`Default: ${Array.isArray(schema.default) ? schema.default.join(', ') : schema.default}.`);
   }

@@ -126,7 +126,7 @@ function SinkForm({ sink, onDone }) {
       </fieldset>
       <${Field} label=${webhook ? 'Webhook URL' : 'Service URL'} value=${v.url} onInput=${(x) => set('url', x)} error=${err('url')}
         autocomplete="off" spellcheck="false"
-        placeholder=${webhook ? 'https://example.com/hook' : 'discord://token@channel'}
+        placeholder=${webhook ? 'https://…' : 'discord://token@channel'}
         help=${(sink ? 'Leave empty to keep the stored URL. ' : '') + (webhook ? 'An http(s) URL that receives a JSON POST.' : 'A shoutrrr URL: discord://…, slack://…, telegram://…, ntfy://…, gotify://…, smtp://…')} />
       ${webhook && html`<${Field} type="password" label="Signing secret" value=${v.secret} onInput=${(x) => set('secret', x)} error=${err('secret')}
         autocomplete="new-password"
