@@ -16,6 +16,7 @@ import (
 	"github.com/vibequality/searcharr/core/dispatch"
 	"github.com/vibequality/searcharr/core/engine"
 	"github.com/vibequality/searcharr/core/library"
+	"github.com/vibequality/searcharr/core/live"
 	"github.com/vibequality/searcharr/core/metrics"
 	"github.com/vibequality/searcharr/core/notify"
 	"github.com/vibequality/searcharr/core/outcome"
@@ -131,6 +132,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	apiDeps.Schedules = sched
 	meters.WatchBudgets(st.Instances(), disp)
 	apiDeps.Metrics = meters.Handler()
+	// The live event stream of the web UI: every replica hears every event
+	// (bus.Broadcast) and passes each to its owner's open streams.
+	hub, err := live.New(live.Deps{Source: events, Store: st, RunItems: st.RunItems(), Logger: log}, live.Config{})
+	if err != nil {
+		return err
+	}
+	apiDeps.Events = hub
 	server, err := api.New(apiDeps, api.Config{
 		SigningKey:     signingKey,
 		TrustedProxies: cfg.TrustedProxies,
@@ -179,6 +187,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	poller.Start(context.WithoutCancel(ctx))
+	if err := hub.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
@@ -200,6 +211,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	poller.Stop()
 	hooks.Stop()
 	errs = append(errs, server.Shutdown(shutdownCtx))
+	hub.Close()
 	// Closing the bus lets handlers in progress (a run being planned)
 	// finish and takes no further triggers.
 	errs = append(errs, events.Close())

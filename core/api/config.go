@@ -58,6 +58,9 @@ type Config struct {
 	Limiter auth.LimiterConfig
 	// Version is shown in the OpenAPI document.
 	Version string
+	// KeepAlive is how often an idle event stream sends a comment line
+	// (DefaultKeepAlive).
+	KeepAlive time.Duration
 	// MetricsToken, when set, is the bearer token GET /metrics requires;
 	// empty leaves /metrics public (SEARCHARR_METRICS_TOKEN).
 	MetricsToken string
@@ -78,6 +81,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.TestTimeout <= 0 {
 		c.TestTimeout = DefaultTestTimeout
+	}
+	if c.KeepAlive <= 0 {
+		c.KeepAlive = DefaultKeepAlive
 	}
 	if c.Version == "" {
 		c.Version = "dev"

@@ -271,6 +271,8 @@ type Deps struct {
 	Budgets Budgets
 	// Notifications serves /api/notifications; nil leaves it out.
 	Notifications NotificationSinks
+	// Events serves GET /api/events; nil leaves it out.
+	Events EventStream
 	// Metrics serves GET /metrics (the Prometheus exposition); nil leaves
 	// it out. See Config.MetricsToken.
 	Metrics http.Handler

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -40,6 +41,9 @@ type Server struct {
 	// before it (without parameters).
 	ui     UI
 	routed map[string]bool
+	// closing is closed when Shutdown begins, ending event streams.
+	closing     chan struct{}
+	closingOnce sync.Once
 }
 
 // New builds the server and registers every route. It does not listen.
@@ -57,7 +61,7 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	s := &Server{deps: deps, cfg: cfg, log: deps.Logger.With("component", "api"), now: deps.Now}
+	s := &Server{deps: deps, cfg: cfg, log: deps.Logger.With("component", "api"), now: deps.Now, closing: make(chan struct{})}
 
 	var err error
 	if s.tokens, err = auth.NewTokenIssuer(cfg.SigningKey, cfg.AccessTTL, deps.Now); err != nil {
@@ -163,6 +167,7 @@ func (s *Server) Listen(addr string) error {
 // Shutdown stops accepting connections and waits for requests in flight
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.closingOnce.Do(func() { close(s.closing) })
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("api: shutdown: %w", err)
 	}
@@ -203,6 +208,7 @@ func (s *Server) routes() {
 	s.healthRoutes()
 	s.authRoutes()
 	s.setupRoutes()
+	s.eventRoutes()
 	s.apiKeyRoutes()
 	s.instanceRoutes()
 	s.queueRoutes()

@@ -76,6 +76,11 @@ type Bus struct {
 	sub    message.Subscriber
 	router *message.Router
 	log    *slog.Logger
+	// db, poll and wlog let Broadcast make subscribers of its own on
+	// PostgreSQL; db is nil for the in-process pub/sub.
+	db   *sql.DB
+	poll time.Duration
+	wlog watermill.LoggerAdapter
 }
 
 // New builds the pub/sub and its router.
@@ -87,7 +92,7 @@ func New(cfg Config, log *slog.Logger) (*Bus, error) {
 	log = log.With("component", "bus")
 	wlog := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 
-	b := &Bus{log: log}
+	b := &Bus{log: log, poll: cfg.PollInterval, wlog: wlog}
 	switch cfg.Dialect {
 	case "sqlite":
 		ch := gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 256, BlockPublishUntilSubscriberAck: false}, wlog)
@@ -110,7 +115,7 @@ func New(cfg Config, log *slog.Logger) (*Bus, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bus: unable to create the subscriber: %w", err)
 		}
-		b.pub, b.sub = pub, sub
+		b.pub, b.sub, b.db = pub, sub, cfg.DB
 	}
 
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 30 * time.Second}, wlog)

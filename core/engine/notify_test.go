@@ -17,13 +17,18 @@ import (
 
 type recordingPublisher struct {
 	mu     sync.Mutex
-	events []domain.RunNotification
-	kinds  []domain.EventKind
+	events  []domain.RunNotification
+	kinds   []domain.EventKind
+	started []domain.RunStartedEvent
 }
 
 func (p *recordingPublisher) Publish(_ context.Context, topic domain.Topic, kind domain.EventKind, payload any) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if topic == domain.TopicNotifications && kind == domain.EventRunStarted {
+		p.started = append(p.started, payload.(domain.RunStartedEvent))
+		return nil
+	}
 	if topic == domain.TopicNotifications {
 		p.kinds = append(p.kinds, kind)
 		p.events = append(p.events, payload.(domain.RunNotification))
@@ -49,8 +54,8 @@ func TestRunEndsAreAnnounced(t *testing.T) {
 		if err := eng.HandleTrigger(ctx, domain.TriggerEvent{Kind: domain.TriggerAPI, QueueID: f.queue.ID, DryRun: true, At: f.now}); err != nil {
 			t.Fatal(err)
 		}
-		if len(pub.events) != 0 {
-			t.Fatalf("a dry run announced %+v", pub.events)
+		if len(pub.events) != 0 || len(pub.started) != 0 {
+			t.Fatalf("a dry run announced %+v %+v", pub.events, pub.started)
 		}
 		f.planner.err = context.DeadlineExceeded
 		if err := eng.HandleTrigger(ctx, domain.TriggerEvent{Kind: domain.TriggerAPI, QueueID: f.queue.ID, At: f.now}); err != nil {
@@ -65,6 +70,10 @@ func TestRunEndsAreAnnounced(t *testing.T) {
 		}
 		if len(pub.events) != 2 || pub.kinds[1] != domain.EventRunCompleted || pub.events[1].Status != domain.RunSucceeded {
 			t.Fatalf("completed run announced %v %+v", pub.kinds, pub.events)
+		}
+		if len(pub.started) != 2 || pub.started[1].RunID != pub.events[1].RunID || pub.started[1].QueueID != f.queue.ID ||
+			pub.started[1].Trigger != domain.TriggerAPI || pub.started[1].OwnerID != f.queue.OwnerID {
+			t.Fatalf("run starts announced %+v", pub.started)
 		}
 	})
 }

@@ -66,6 +66,7 @@ func (e *Engine) own(ctx context.Context, log *slog.Logger, run domain.Run, q do
 			return fmt.Errorf("unable to start: %w", err)
 		}
 		log.InfoContext(ctx, "run started", "trigger", ev.Kind)
+		e.notifyStarted(ctx, ev, q, run.ID, e.deps.Now().UTC())
 	} else {
 		log.InfoContext(ctx, "run planned again after an interruption", "trigger", ev.Kind)
 	}
@@ -297,6 +298,18 @@ func (e *Engine) CommandHandled(ctx context.Context, runID int64) error {
 		return fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
 	}
 	return e.release(ctx, q, runID, status, msg)
+}
+
+// notifyStarted tells live views that a run began; dry runs stay quiet.
+func (e *Engine) notifyStarted(ctx context.Context, ev domain.TriggerEvent, q domain.Queue, runID int64, at time.Time) {
+	if e.deps.Publisher == nil || ev.DryRun {
+		return
+	}
+	started := domain.RunStartedEvent{RunID: runID, QueueID: q.ID, QueueName: q.Name, InstanceID: q.InstanceID,
+		OwnerID: q.OwnerID, Strategy: q.Strategy, Trigger: ev.Kind, At: at}
+	if err := e.deps.Publisher.Publish(ctx, domain.TopicNotifications, domain.EventRunStarted, started); err != nil {
+		e.log.WarnContext(ctx, "run start not published", "run_id", runID, "error", err)
+	}
 }
 
 // notifyEnded tells notification sinks that a run ended. Dry runs stay

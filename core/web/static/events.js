@@ -1,3 +1,5 @@
+import { refreshSession } from './api.js';
+
 // One shared EventSource on api/events for the whole page. Pages subscribe
 // to an event kind (or '*' for all) and get the parsed data; the connection
 // opens with the first subscriber, reconnects quietly with a backoff when it
@@ -39,10 +41,15 @@ function open() {
   source.onerror = () => {
     setConnected(false);
     // The browser retries by itself unless the answer was not a stream
-    // (an error status): then try again later, more and more slowly.
+    // (an error status, often an expired session): then refresh the
+    // session and try again later, more and more slowly.
     if (source && source.readyState === EventSource.CLOSED) {
       source = null;
-      retryTimer = setTimeout(() => { retryTimer = null; if (listeners.size) open(); }, retryDelay);
+      retryTimer = setTimeout(async () => {
+        await refreshSession();
+        retryTimer = null;
+        if (listeners.size) open();
+      }, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 60000);
     }
   };
