@@ -16,7 +16,7 @@ import (
 )
 
 type recordingPublisher struct {
-	mu     sync.Mutex
+	mu      sync.Mutex
 	events  []domain.RunNotification
 	kinds   []domain.EventKind
 	started []domain.RunStartedEvent
