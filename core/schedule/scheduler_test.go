@@ -66,6 +66,32 @@ func TestOneTimeQueueRunsOnce(t *testing.T) {
 	})
 }
 
+func TestOneTimeQueueStartedByHandRunsOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, st *store.Store, clock *fakeClock) {
+		ctx := context.Background()
+		pub := &recorder{}
+		q := newQueue(t, st, clock, "once", func(q *domain.Queue) { q.Recurring, q.IntervalMinutes = false, 0 })
+		s := newScheduler(t, st, clock, pub, Config{})
+		// Created, then started by hand before the scheduler looked at it:
+		// the hand's run is its one run.
+		run, _, err := st.Runs().CreateLeased(ctx, domain.Run{QueueID: q.ID, InstanceID: q.InstanceID,
+			Strategy: q.Strategy, Trigger: domain.TriggerAPI, Status: domain.RunRunning}, clock.Now().Add(time.Hour))
+		must(t, err)
+		tick(t, s)
+		wantTriggers(t, pub, 0, "while the started run is open")
+		clock.Advance(time.Minute)
+		(&engine{st: st, clock: clock}).finish(t, q, run.ID, false)
+		for range 3 {
+			clock.Advance(time.Minute)
+			tick(t, s)
+		}
+		wantTriggers(t, pub, 0, "after the started run ended")
+		if got := getQueue(t, st, q.ID); got.NextRun != nil {
+			t.Fatalf("next run = %v, want none", got.NextRun)
+		}
+	})
+}
+
 func TestMisfireGrace(t *testing.T) {
 	eachStore(t, func(t *testing.T, st *store.Store, clock *fakeClock) {
 		pub := &recorder{}
