@@ -170,7 +170,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// Runs a stopped process left open are resumed, the same way on both
 	// databases: planned again when their plan was never written, settled
 	// by their commands when it was.
-	if err := eng.Recover(ctx); err != nil {
+	if err := eng.Start(ctx); err != nil {
 		return err
 	}
 	// The scheduler starts once the bus routes (its first pass publishes at

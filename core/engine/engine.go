@@ -116,6 +116,9 @@ type Config struct {
 	// Exclusive says this process is the only one using the database
 	// (SQLite): the runs of any earlier process are taken back at start.
 	Exclusive bool
+	// RecoverInterval is how often open runs no process executes are
+	// looked for (and this process's leases renewed); default 1 min.
+	RecoverInterval time.Duration
 	// BookkeepingTimeout bounds the writes that end a run after a
 	// failure, which get a context of their own; default 30 s.
 	BookkeepingTimeout time.Duration
@@ -135,6 +138,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Holder == "" {
 		c.Holder = "searcharr"
+	}
+	if c.RecoverInterval <= 0 {
+		c.RecoverInterval = time.Minute
 	}
 	if c.BookkeepingTimeout <= 0 {
 		c.BookkeepingTimeout = 30 * time.Second

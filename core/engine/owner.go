@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vibequality/searcharr/core/domain"
 )
@@ -86,34 +87,68 @@ func (e *Engine) Stop(ctx context.Context) error {
 // for tests.
 func (e *Engine) Wait() { e.wg.Wait() }
 
-// Recover resumes the runs a stopped process left open, in the
-// background: each is claimed under the rules of domain.RunClaim (so a
-// run executed by a live replica is left to it), then planned again when
+// Start resumes the runs a stopped process left open (see Recover), then
+// looks again every Config.RecoverInterval until Stop: the runs of a
+// replica that died are taken over once their lease expires, the leases of
+// this process's long runs are renewed, and a run whose trigger was lost
+// is run. Call it once, before triggers flow.
+func (e *Engine) Start(ctx context.Context) error {
+	n, err := e.Recover(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		e.log.InfoContext(ctx, "open runs resumed", "runs", n)
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		t := time.NewTicker(e.cfg.RecoverInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-e.base.Done():
+				return
+			case <-t.C:
+				if _, err := e.Recover(e.base); err != nil && !e.stopping() {
+					e.log.Warn("open runs not looked at", "error", err)
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// Recover launches, in the background, every open run this process does
+// not execute yet; each is claimed under the rules of domain.RunClaim (so
+// a run executed by a live replica is left to it), then planned again when
 // its plan was never written, or settled by its commands when it was. It
-// returns once every run is launched; call it once at start, before
-// triggers flow.
-func (e *Engine) Recover(ctx context.Context) error {
+// returns how many runs it launched.
+func (e *Engine) Recover(ctx context.Context) (int, error) {
 	runs, err := e.deps.Store.OpenRuns(ctx)
 	if err != nil {
-		return fmt.Errorf("engine: unable to list open runs: %w", err)
+		return 0, fmt.Errorf("engine: unable to list open runs: %w", err)
 	}
-	resumed := 0
+	launched := 0
 	for _, run := range runs {
+		if e.executing(run.ID) {
+			continue
+		}
 		if run.QueueID == 0 {
 			if err := e.abandon(ctx, run.ID, "queue no longer exists"); err != nil {
-				return err
+				return launched, err
 			}
 			continue
 		}
 		q, err := e.deps.Store.GetQueue(ctx, run.QueueID)
 		if errors.Is(err, domain.ErrNotFound) {
 			if err := e.abandon(ctx, run.ID, "queue no longer exists"); err != nil {
-				return err
+				return launched, err
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
+			return launched, fmt.Errorf("engine: unable to load queue %d: %w", run.QueueID, err)
 		}
 		ev := domain.TriggerEvent{Kind: run.Trigger, QueueID: q.ID, InstanceID: q.InstanceID, At: run.CreatedAt}
 		if run.Origin != nil {
@@ -121,10 +156,14 @@ func (e *Engine) Recover(ctx context.Context) error {
 		}
 		ev.RunID = run.ID
 		e.launch(run.CorrelationID, run, q, ev)
-		resumed++
+		launched++
 	}
-	if resumed > 0 {
-		e.log.InfoContext(ctx, "open runs resumed", "runs", resumed)
-	}
-	return nil
+	return launched, nil
+}
+
+// executing reports whether this process executes runID now.
+func (e *Engine) executing(runID int64) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.active[runID]
 }

@@ -80,7 +80,7 @@ func TestRunOfALiveReplicaIsLeftToIt(t *testing.T) {
 		f := setup(t, st, domain.Queue{MaxItemsPerRun: 5})
 		run := f.interrupted(t, "host-b")
 		eng := f.restarted(t, "host-a", false)
-		if err := eng.Recover(ctx); err != nil {
+		if _, err := eng.Recover(ctx); err != nil {
 			t.Fatal(err)
 		}
 		eng.Wait()
@@ -105,7 +105,7 @@ func TestRecoverPlansAgainARunInterruptedBeforeItsPlan(t *testing.T) {
 		f.planner.plan = sdk.Plan{Intents: []sdk.Intent{intent(1, 1), intent(1, 2)}}
 		// Alone on its database, a restarted process takes back every run.
 		eng := f.restarted(t, "host-a", true)
-		if err := eng.Recover(ctx); err != nil {
+		if _, err := eng.Recover(ctx); err != nil {
 			t.Fatal(err)
 		}
 		eng.Wait()
@@ -121,7 +121,7 @@ func TestRecoverPlansAgainARunInterruptedBeforeItsPlan(t *testing.T) {
 		// Killed again after its plan: the next start plans nothing more
 		// and the run ends with its commands, counting what they sent.
 		again := f.restarted(t, "host-a", true)
-		if err := again.Recover(ctx); err != nil {
+		if _, err := again.Recover(ctx); err != nil {
 			t.Fatal(err)
 		}
 		again.Wait()
@@ -257,6 +257,43 @@ func TestQueuesOfOneInstancePlanOneAtATime(t *testing.T) {
 		}
 		if len(seen) != 3 {
 			t.Errorf("%d items queued, want 3", len(seen))
+		}
+	})
+}
+
+func TestExpiredRunOfADeadReplicaIsTakenOver(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := setup(t, st, domain.Queue{MaxItemsPerRun: 5})
+		f.planner.plan = sdk.Plan{}
+		eng, err := engine.New(engine.Deps{
+			Store: st, Planner: f.planner, Libraries: libraries{}, Waker: f.waker,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return f.now },
+		}, engine.Config{Holder: "host-a", RecoverInterval: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := eng.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer eng.Stop(ctx)
+		// Another replica opened a run and died while planning it; its
+		// lease has just run out.
+		run := f.interrupted(t, "host-b")
+		claim := domain.RunClaim{Holder: "host-b", Boot: "dead", Until: time.Now().Add(-time.Second)}
+		if err := st.Queues().ClaimRun(ctx, f.queue.ID, run.ID, claim); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			got, _ := st.Runs().Get(ctx, run.ID)
+			if got.Status == domain.RunSucceeded {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("run = %s %q, want taken over and succeeded", got.Status, got.Error)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	})
 }

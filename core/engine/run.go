@@ -34,7 +34,7 @@ func (e *Engine) execute(ctx context.Context, run domain.Run, q domain.Queue, ev
 			return fmt.Errorf("engine: unable to lease queue %d: %w", q.ID, err)
 		}
 		if cur, gerr := st.GetQueue(ctx, q.ID); gerr == nil && cur.RunningRunID != nil && *cur.RunningRunID == run.ID {
-			log.InfoContext(ctx, "run executed by another process")
+			log.DebugContext(ctx, "run executed by another process")
 			return nil
 		}
 		log.InfoContext(ctx, "queue already running; run skipped")
@@ -57,7 +57,7 @@ func (e *Engine) execute(ctx context.Context, run domain.Run, q domain.Queue, ev
 func (e *Engine) own(ctx context.Context, log *slog.Logger, run domain.Run, q domain.Queue, ev domain.TriggerEvent) error {
 	st := e.deps.Store
 	if run.PlannedAt != nil {
-		log.InfoContext(ctx, "run resumed with its commands")
+		log.DebugContext(ctx, "run resumed with its commands")
 		e.deps.Waker.Wake(q.InstanceID)
 		return e.CommandHandled(ctx, run.ID)
 	}
