@@ -68,6 +68,7 @@ func newPluginHost(cfg config.Config, log *slog.Logger) (*pluginhost.Host, error
 		Dir:         cfg.PluginDir,
 		Pins:        cfg.PluginPins,
 		PlanTimeout: cfg.PluginPlanTimeout,
+		HangTimeout: cfg.PluginHangTimeout,
 	}, log)
 }
 
