@@ -334,9 +334,21 @@ func TestAReplicaTakesOverPendingWorkWithoutAWakeOnceTheLeaseLapses(t *testing.T
 func TestANewLeaseHolderCountsTheCommandsThePreviousOneHasInFlight(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		const maxInFlight, duration = 2, time.Second
+		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 19, CommandDuration: duration})
 		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: maxInFlight})
-		a, b := e.replica(replicaCfg), e.replica(replicaCfg)
+		cfgA, cfgB := replicaCfg, replicaCfg
+		cfgA.Holder, cfgB.Holder = "replica-a", "replica-b"
+		// Both run all along; which one holds the lease is set by taking
+		// it in their names.
+		a, b := e.replica(cfgA), e.replica(cfgB)
+		hand := func(holder string) {
+			t.Helper()
+			if ok, err := st.AcquireDispatchLease(ctx, inst.ID, holder, time.Now(), time.Now().Add(time.Hour)); err != nil || !ok {
+				t.Fatalf("lease taken for %s = %v, %v", holder, ok, err)
+			}
+		}
+		hand("replica-a")
 		for i := 1; i <= maxInFlight; i++ {
 			e.enqueue(inst, 0, episodeSearch(int64(i)))
 		}
@@ -349,19 +361,20 @@ func TestANewLeaseHolderCountsTheCommandsThePreviousOneHasInFlight(t *testing.T)
 			if st.Dialect() == store.DialectPostgres {
 				q = strings.Replace(q, "?", "$1", 1)
 			}
-			if err := st.DB().QueryRowContext(context.Background(), q, inst.ID).Scan(&held); err != nil {
+			if err := st.DB().QueryRowContext(ctx, q, inst.ID).Scan(&held); err != nil {
 				t.Fatal(err)
 			}
 			return a.count(inst.ID) == maxInFlight && held == 0
 		})
+		hand("replica-b")
 		for i := maxInFlight + 1; i <= 2*maxInFlight; i++ {
 			e.enqueue(inst, 0, episodeSearch(int64(i)))
 		}
 		b.d.Wake(inst.ID)
 		waitFor(t, "every send", func() bool { return len(e.posts("sonarr", true)) == 2*maxInFlight })
 		posts := e.posts("sonarr", true)
-		if b.count(inst.ID) == 0 {
-			t.Fatal("the second replica sent nothing; the test proves nothing")
+		if b.count(inst.ID) != maxInFlight {
+			t.Fatalf("the second replica sent %d, want %d", b.count(inst.ID), maxInFlight)
 		}
 		// The first command ends at the arr duration after it arrived: only
 		// then may a third be in flight.
