@@ -21,8 +21,9 @@ const nodeIDFile = "node-id"
 
 var nodeIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// dispatchHolder returns the name this process holds dispatch leases
-// under, and the function that lets the name go at shutdown.
+// leaseHolder returns the name this process holds its leases under (the
+// dispatcher's per-instance leases and the engine's queue leases), and the
+// function that lets the name go at shutdown.
 //
 // Why an id stored in the data directory: a lease name must differ between
 // replicas and stay the same across restarts of one installation, so a
@@ -39,7 +40,7 @@ var nodeIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // drops the lock when the process dies, even by kill -9, so a restart gets
 // the id back. A process that finds the lock taken runs under a fresh
 // random name of its own, so two live processes never share one.
-func dispatchHolder(dataDir string, log *slog.Logger) (string, func(), error) {
+func leaseHolder(dataDir string, log *slog.Logger) (string, func(), error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("node id: %w", err)
 	}
@@ -54,7 +55,7 @@ func dispatchHolder(dataDir string, log *slog.Logger) (string, func(), error) {
 		if err != nil {
 			return "", nil, err
 		}
-		log.Warn("another running process uses this data directory's node id; using a name of this process's own: after a crash its dispatch leases are taken over when they lapse",
+		log.Warn("another running process uses this data directory's node id; using a name of this process's own: after a crash its leases are taken over when they lapse",
 			"data_dir", dataDir)
 		return "node-" + id, func() {}, nil
 	}

@@ -9,11 +9,11 @@ import (
 	"testing"
 )
 
-func TestDispatchHolderIsStablePerDataDirectoryAndNeverShared(t *testing.T) {
+func TestLeaseHolderIsStablePerDataDirectoryAndNeverShared(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	holder := func(dir string) (string, func()) {
 		t.Helper()
-		name, release, err := dispatchHolder(dir, log)
+		name, release, err := leaseHolder(dir, log)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,12 +50,12 @@ func TestDispatchHolderIsStablePerDataDirectoryAndNeverShared(t *testing.T) {
 	}
 }
 
-func TestDispatchHolderRefusesADamagedIDFile(t *testing.T) {
+func TestLeaseHolderRefusesADamagedIDFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, nodeIDFile), []byte("not an id\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := dispatchHolder(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, _, err := leaseHolder(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err == nil || !strings.Contains(err.Error(), nodeIDFile) {
 		t.Fatalf("a damaged id file gave %v, want an error naming it", err)
 	}

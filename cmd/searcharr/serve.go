@@ -65,7 +65,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	wanted := library.NewCache(library.DefaultCacheTTL, nil)
 	arrs.wanted = wanted
 	arrs.observer = arrObserver(meters)
-	holder, releaseHolder, err := dispatchHolder(cfg.DataDir, log)
+	holder, releaseHolder, err := leaseHolder(cfg.DataDir, log)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Metrics: meters, Logger: log},
-		engine.Config{Holder: dispatchHolder(cfg), Exclusive: st.Dialect() == store.DialectSQLite})
+		engine.Config{Holder: holder, Exclusive: st.Dialect() == store.DialectSQLite})
 	if err != nil {
 		return err
 	}
