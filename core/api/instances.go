@@ -190,6 +190,12 @@ func (s *Server) updateInstance(ctx context.Context, in *instanceUpdateInput) (*
 	if err := s.checkInstanceBody(ctx, &in.Body); err != nil {
 		return nil, err
 	}
+	// The stored key goes only to the URL it was given for: a new URL
+	// needs the key again, or anyone able to edit the instance could send
+	// the key to a server of their own.
+	if in.Body.APIKey == "" && !sameURL(in.Body.URL, inst.URL) {
+		return nil, fieldError("body.api_key", "enter the API key again when the URL changes", nil)
+	}
 	in.Body.apply(&inst)
 	updated, err := s.deps.Instances.Update(ctx, inst)
 	if err != nil {
@@ -201,6 +207,23 @@ func (s *Server) updateInstance(ctx context.Context, in *instanceUpdateInput) (*
 		}
 	}
 	return &instanceOutput{Body: toInstanceOut(updated)}, nil
+}
+
+// sameURL compares instance URLs as entered, ignoring surrounding spaces,
+// a trailing slash and the case of the scheme and host.
+func sameURL(a, b string) bool {
+	norm := func(u string) string {
+		u = strings.TrimRight(strings.TrimSpace(u), "/")
+		if scheme, rest, ok := strings.Cut(u, "://"); ok {
+			host, path, _ := strings.Cut(rest, "/")
+			u = strings.ToLower(scheme) + "://" + strings.ToLower(host)
+			if path != "" {
+				u += "/" + path
+			}
+		}
+		return u
+	}
+	return norm(a) == norm(b)
 }
 
 func (s *Server) deleteInstance(ctx context.Context, in *idInput) (*struct{}, error) {

@@ -14,7 +14,7 @@ import (
 )
 
 type testConnBody struct {
-	Kind           string `json:"kind" enum:"sonarr,radarr"`
+	Kind           string `json:"kind,omitempty" enum:"sonarr,radarr," doc:"Omitted or empty: detected from the application's own status"`
 	URL            string `json:"url" minLength:"1" maxLength:"2048"`
 	APIKey         string `json:"api_key" minLength:"1" maxLength:"256" writeOnly:"true"`
 	VerifyTLS      *bool  `json:"verify_tls,omitempty"`
@@ -28,6 +28,7 @@ type testConnInput struct {
 type testConnOutput struct {
 	Body struct {
 		Success      bool   `json:"success"`
+		Kind         string `json:"kind" enum:"sonarr,radarr" doc:"The kind the application answered as"`
 		App          string `json:"app" example:"Sonarr"`
 		Version      string `json:"version" example:"4.0.19.2979"`
 		InstanceName string `json:"instance_name"`
@@ -51,10 +52,37 @@ func (s *Server) testSettings(ctx context.Context, in *testConnInput) (*testConn
 	if err := s.checkInstanceBody(ctx, &b); err != nil {
 		return nil, err
 	}
-	return s.runTest(ctx, TestTarget{
+	t := TestTarget{
 		Kind: domain.InstanceKind(in.Body.Kind), URL: strings.TrimSpace(in.Body.URL), APIKey: domain.Secret(in.Body.APIKey),
 		VerifyTLS: in.Body.VerifyTLS == nil || *in.Body.VerifyTLS, Timeout: time.Duration(in.Body.TimeoutSeconds) * time.Second,
-	})
+	}
+	if t.Kind != "" {
+		return s.runTest(ctx, t)
+	}
+	// No kind: ask as Sonarr, then as Radarr if the URL answered as
+	// another application.
+	t.Kind = domain.KindSonarr
+	out, err := s.runTest(ctx, t)
+	if !isWrongApp(err) {
+		return out, err
+	}
+	t.Kind = domain.KindRadarr
+	out, err = s.runTest(ctx, t)
+	if isWrongApp(err) {
+		return nil, fieldError("body.url", "the URL answers as neither Sonarr nor Radarr; check the address and its URL base", nil)
+	}
+	return out, err
+}
+
+// isWrongApp reports whether a test failed because the URL answered as
+// another application than the kind tested.
+func isWrongApp(err error) bool {
+	var se huma.StatusError
+	if err == nil || !errors.As(err, &se) {
+		return false
+	}
+	model, ok := se.(*huma.ErrorModel)
+	return ok && len(model.Errors) == 1 && model.Errors[0].Location == "body.kind"
 }
 
 func (s *Server) testSaved(ctx context.Context, in *idInput) (*testConnOutput, error) {
@@ -98,6 +126,7 @@ func (s *Server) runTest(ctx context.Context, t TestTarget) (*testConnOutput, er
 	}
 	out := &testConnOutput{}
 	out.Body.Success = true
+	out.Body.Kind = string(t.Kind)
 	out.Body.App, out.Body.Version, out.Body.InstanceName = res.App, res.Version, res.InstanceName
 	out.Body.LatencyMS = res.Latency.Milliseconds()
 	return out, nil

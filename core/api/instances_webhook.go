@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -16,13 +18,70 @@ import (
 
 type webhookOutput struct {
 	Body struct {
-		InstanceID int64      `json:"instance_id"`
-		URL        string     `json:"url" doc:"Sonarr/Radarr Settings → Connect → Webhook → URL"`
-		Method     string     `json:"method" enum:"POST" doc:"Webhook → Method"`
-		Username   string     `json:"username" doc:"Webhook → Username"`
-		Password   string     `json:"password" doc:"Webhook → Password. Shown to the instance's owner here and nowhere else"`
-		LastTestAt *time.Time `json:"last_test_at" doc:"When the arr's Test event last arrived"`
+		InstanceID int64            `json:"instance_id"`
+		URL        string           `json:"url" doc:"Sonarr/Radarr Settings → Connect → Webhook → URL"`
+		Method     string           `json:"method" enum:"POST" doc:"Webhook → Method"`
+		Username   string           `json:"username" doc:"Webhook → Username"`
+		Password   string           `json:"password" doc:"Webhook → Password. Shown to the instance's owner here and nowhere else"`
+		LastTestAt *time.Time       `json:"last_test_at" doc:"When the arr's Test event last arrived"`
+		Warning    string           `json:"warning,omitempty" doc:"Set when the URL's host is a loopback address known only from the request, which Sonarr/Radarr in another container or on another machine cannot reach: set SEARCHARR_BASE_URL"`
+		Triggers   []webhookTrigger `json:"triggers" doc:"The Connect → Webhook triggers to tick for this instance's kind"`
 	}
+}
+
+// webhookTrigger is one notification trigger of the arr's webhook
+// connection.
+type webhookTrigger struct {
+	Label string `json:"label" doc:"As the arr's Connect → Webhook form names it"`
+	Field string `json:"field" doc:"The notification resource's field in the arr's API"`
+	Why   string `json:"why" doc:"What Searcharr does with the event"`
+}
+
+// webhookTriggers are the triggers Searcharr acts on, per kind (see
+// core/webhook's processor and ../shared/arr-contracts).
+var webhookTriggers = map[domain.InstanceKind][]webhookTrigger{
+	domain.KindSonarr: {
+		{"On Grab", "onGrab", "a searched episode was found"},
+		{"On File Import", "onDownload", "a found episode arrived; the wanted list changes"},
+		{"On File Upgrade", "onUpgrade", "an upgrade arrived; the cutoff list changes"},
+		{"On Series Add", "onSeriesAdd", "new series for queues subscribed to additions"},
+		{"On Series Delete", "onSeriesDelete", "the wanted list changes"},
+		{"On Episode File Delete", "onEpisodeFileDelete", "the wanted list changes"},
+		{"On Health Issue", "onHealthIssue", "searches pause while indexers fail"},
+		{"On Health Restored", "onHealthRestored", "searches resume"},
+		{"On Manual Interaction Required", "onManualInteractionRequired", "you are notified"},
+	},
+	domain.KindRadarr: {
+		{"On Grab", "onGrab", "a searched movie was found"},
+		{"On File Import", "onDownload", "a found movie arrived; the wanted list changes"},
+		{"On File Upgrade", "onUpgrade", "an upgrade arrived; the cutoff list changes"},
+		{"On Movie Added", "onMovieAdded", "new movies for queues subscribed to additions"},
+		{"On Movie Delete", "onMovieDelete", "the wanted list changes"},
+		{"On Movie File Delete", "onMovieFileDelete", "the wanted list changes"},
+		{"On Health Issue", "onHealthIssue", "searches pause while indexers fail"},
+		{"On Health Restored", "onHealthRestored", "searches resume"},
+		{"On Manual Interaction Required", "onManualInteractionRequired", "you are notified"},
+	},
+}
+
+// loopbackWarning is the webhook answer's warning when Searcharr only
+// knows a loopback address for itself.
+const loopbackWarning = "Searcharr only knows itself by a loopback address (%s), which Sonarr/Radarr reach only when " +
+	"they run on this same machine, outside any container. Set SEARCHARR_BASE_URL to the address they can reach " +
+	"(for example http://192.168.1.10:7337 or http://searcharr:7337 on a Docker network), restart Searcharr, and " +
+	"copy the URL again."
+
+// isLoopbackHost reports whether a Host header names this machine only.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(strings.ToLower(host), "[]")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
 
 func (s *Server) instanceWebhookRoutes() {
@@ -84,8 +143,16 @@ func (s *Server) webhookAnswer(ctx context.Context, inst domain.Instance, ep dom
 	out := &webhookOutput{}
 	b := &out.Body
 	b.InstanceID, b.Method, b.Username, b.LastTestAt = inst.ID, http.MethodPost, ep.Username, inst.WebhookLastTestAt
-	b.URL = s.publicBase(ctx) + WebhookPath(inst.ID, ep.Token.Reveal())
+	base := s.publicBase(ctx)
+	b.URL = base + WebhookPath(inst.ID, ep.Token.Reveal())
 	b.Password = ep.Password.Reveal()
+	if s.cfg.BaseURL == "" && isLoopbackHost(infoFrom(ctx).host) {
+		b.Warning = fmt.Sprintf(loopbackWarning, base)
+	}
+	b.Triggers = webhookTriggers[inst.Kind]
+	if b.Triggers == nil {
+		b.Triggers = []webhookTrigger{}
+	}
 	return out
 }
 
