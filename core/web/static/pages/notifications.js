@@ -70,7 +70,7 @@ export default function Notifications() {
       </dl>
       ${s.last_error && html`<p class="field-error">Last error: ${s.last_error}</p>`}
       <div class="card-actions">
-        <${Button} busy=${busy[s.id] === 'test'} onClick=${() => test(s)} aria-label=${`Send a test to ${s.name}`}>Send test</${Button}>
+        <${Button} busy=${busy[s.id] === 'test'} onClick=${() => test(s)} aria-label=${`Send test: ${s.name}`}>Send test</${Button}>
         <${Button} onClick=${() => setEditing(s)} aria-label=${`Edit ${s.name}`}>Edit</${Button}>
         <${Button} kind="danger" onClick=${() => setConfirm(s)} aria-label=${`Delete ${s.name}`}>Delete</${Button}>
       </div>

@@ -86,7 +86,7 @@ export default function Queues() {
           ${q.status_reason && html`<p class="help">${q.status_reason}</p>`}
           ${q.last_error && html`<p class="field-error">Last error: ${q.last_error}</p>`}
           <div class="card-actions queue-actions">
-            <${Button} kind="primary" busy=${b === 'start'} onClick=${() => start(q)} aria-label=${`Start ${q.name} now`}>Start now</${Button}>
+            <${Button} kind="primary" busy=${b === 'start'} onClick=${() => start(q)} aria-label=${`Start now: ${q.name}`}>Start now</${Button}>
             ${paused
               ? html`<${Button} busy=${b === 'resume'} onClick=${() => resume(q)} aria-label=${`Resume ${q.name}`}>Resume</${Button}>`
               : html`<${Button} busy=${b === 'pause'} onClick=${() => pause(q)} aria-label=${`Pause ${q.name}`}>Pause</${Button}>`}
