@@ -68,7 +68,7 @@ function Queues({ queues, instances }) {
     <caption class="offscreen">Search queues</caption>
     <thead><tr><th scope="col">Queue</th><th scope="col">Instance</th><th scope="col">State</th><th scope="col">Next run</th><th scope="col">Last run</th></tr></thead>
     <tbody>${queues.map((q) => html`<tr key=${q.id}>
-      <td><a href=${href('/history?queue_id=' + q.id)}>${q.name}</a><div class="muted small">${strategyName(q.strategy)}</div></td>
+      <td><a href=${href('/queues/' + q.id + '/edit')}>${q.name}</a><div class="muted small">${strategyName(q.strategy)} · <a href=${href('/history?queue_id=' + q.id)}>runs<span class="offscreen"> of ${q.name}</span></a></div></td>
       <td data-label="Instance">${name(q.instance_id)}</td>
       <td data-label="State">${queueState(q)}${q.status_reason && html`<div class="muted small">${q.status_reason}</div>`}</td>
       <td data-label="Next run">${q.is_active ? html`<${Countdown} to=${q.next_run} />` : html`<span class="muted">—</span>`}</td>
