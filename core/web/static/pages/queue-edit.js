@@ -130,7 +130,7 @@ function Editor({ id, instances, plugins, queue, schedule, subs }) {
   };
 
   const err = (k) => errors[`body.${k}`];
-  return html`<${PageTitle}>${title}</${PageTitle}>
+  return html`<${PageTitle} actions=${id ? html`<${QueueControls} queue=${queue} />` : null}>${title}</${PageTitle}>
     <form class="queue-form" onSubmit=${save} novalidate>
       ${error && html`<${ErrorSummary} error=${error} />`}
       <${Card} title="Queue">
@@ -177,4 +177,28 @@ function Editor({ id, instances, plugins, queue, schedule, subs }) {
         ${id ? html`<a class="btn btn-ghost" href=${href(`/queues/${id}/preview`)}>Preview</a>` : ''}
       </div>
     </form>`;
+}
+
+// QueueControls starts, pauses or resumes the queue being edited.
+function QueueControls({ queue }) {
+  const [paused, setPaused] = useState(queue.status === 'paused' || queue.status === 'deactivated' || !queue.is_active);
+  const [busy, setBusy] = useState(null);
+  const act = async (what, path, done) => {
+    setBusy(what);
+    try {
+      const res = await api.post(`api/search-queues/${queue.id}/${path}`);
+      toast(done, 'ok');
+      return res;
+    } catch (e) {
+      toast(`${queue.name}: ${errorText(e)}`, 'error');
+      return null;
+    } finally {
+      setBusy(null);
+    }
+  };
+  return html`
+    <${Button} kind="primary" busy=${busy === 'start'} onClick=${() => act('start', 'start', `${queue.name}: run started`)}>Start now</${Button}>
+    ${paused
+      ? html`<${Button} busy=${busy === 'resume'} onClick=${async () => { if (await act('resume', 'resume', `${queue.name} resumed`)) setPaused(false); }}>Resume</${Button}>`
+      : html`<${Button} busy=${busy === 'pause'} onClick=${async () => { if (await act('pause', 'pause', `${queue.name} paused`)) setPaused(true); }}>Pause</${Button}>`}`;
 }
