@@ -8,10 +8,13 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 )
 
-// recover closes what no process resumed. Expired queue leases are
-// released as failed runs with InterruptedMessage, keeping each queue's
-// next run; then open runs created before createdBefore that hold no live
-// lease are closed with the same message.
+// recover closes what no process resumed. The engines of running
+// processes take over a run whose lease expired within a minute, so a
+// lease still expired an OrphanAge later (before createdBefore) is one no
+// engine will take: it is released as a failed run with
+// InterruptedMessage, keeping the queue's next run. Then open runs created
+// before createdBefore that hold no live lease are closed with the same
+// message.
 func (s *Scheduler) recover(ctx context.Context, now, createdBefore time.Time) error {
 	st := s.deps.Store
 	queues, err := st.ScheduleQueues(ctx)
@@ -23,8 +26,8 @@ func (s *Scheduler) recover(ctx context.Context, now, createdBefore time.Time) e
 		if q.RunningRunID == nil {
 			continue
 		}
-		if q.LeaseUntil != nil && q.LeaseUntil.After(now) {
-			continue // a live run on another replica
+		if q.LeaseUntil != nil && q.LeaseUntil.After(createdBefore) {
+			continue // live, or recently expired and the engines' to take over
 		}
 		err := st.ReleaseRun(ctx, q.ID, *q.RunningRunID, domain.QueueRunResult{
 			Error: InterruptedMessage, FinishedAt: now, NextRun: q.NextRun,

@@ -247,8 +247,9 @@ func TestRecoveryLeavesLiveLeasesOfOtherReplicas(t *testing.T) {
 		if run, _ := st.Runs().Get(ctx, runs[0].ID); run.Status != domain.RunRunning {
 			t.Fatalf("a live run of another replica was closed: %s", run.Status)
 		}
-		// Once its lease has expired, the periodic sweep closes it.
-		clock.Advance(6 * time.Hour)
+		// Once its lease has expired and no engine took it over within
+		// the orphan age, the periodic sweep closes it.
+		clock.Advance(7 * time.Hour)
 		tick(t, s)
 		if run, _ := st.Runs().Get(ctx, runs[0].ID); run.Status != domain.RunFailed {
 			t.Fatalf("expired run = %s, want failed", run.Status)
