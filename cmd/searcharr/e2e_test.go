@@ -36,6 +36,9 @@ type launchOptions struct {
 	Register bool
 	// WaitPath is the endpoint that must answer 200 (default /health).
 	WaitPath string
+	// Anonymous leaves the database as it is and logs nobody in (the web
+	// UI's setup wizard starts from there).
+	Anonymous bool
 }
 
 // launch starts searcharr serve, waits for it to answer and logs in as the
@@ -68,6 +71,9 @@ func launch(t *testing.T, o launchOptions) *searcharr {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	})
+	if o.Anonymous {
+		return &searcharr{proc: p, api: c}
+	}
 	creds := map[string]string{"username": "admin", "password": "correct horse battery staple"}
 	if o.Register {
 		c.do("POST", "/api/auth/register", creds, &map[string]any{})
@@ -88,6 +94,7 @@ type runRecord struct {
 	ItemsSelected   int    `json:"items_selected"`
 	CommandsSent    int    `json:"commands_sent"`
 	IndexerSearches int    `json:"indexer_searches"`
+	ItemsFound      int    `json:"items_found"`
 }
 
 func (s *searcharr) createQueue(t *testing.T, instanceID int64, name, strategy string, budget int, filters any) int64 {
