@@ -90,14 +90,14 @@ function Property({ name, schema, root, value, onChange, errors, path, required,
       const next = schema.items.enum.filter((o) => (o === opt ? on : chosen.has(o)));
       onChange(next);
     };
-    return html`<fieldset aria-describedby=${error ? `${id}-error` : undefined}>
+    return html`<fieldset aria-describedby=${ids(id, error, !!help)}>
       <legend>${label}</legend>
       ${schema.items.enum.map((opt, i) => html`<div class="field-check">
         <input type="checkbox" id=${`${id}-${i}`} checked=${chosen.has(opt)} onChange=${(e) => toggle(opt, e.target.checked)} />
         <label for=${`${id}-${i}`}>${String(opt)}</label>
       </div>`)}
       ${error && html`<p id=${`${id}-error`} class="field-error" role="alert">${error}</p>`}
-      ${help && html`<p class="help">${help}</p>`}
+      ${help && html`<p id=${`${id}-help`} class="help">${help}</p>`}
     </fieldset>`;
   }
 
