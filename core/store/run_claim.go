@@ -23,26 +23,57 @@ const leaseFree = `(search_queues.running_run_id IS NULL OR search_queues.lease_
 // fails with domain.ErrBusy when another run, or a live process executing
 // the same run, holds the lease.
 func (r *Queues) ClaimRun(ctx context.Context, queueID, runID int64, c domain.RunClaim) error {
-	now := r.s.now()
 	same := "(search_queues.running_run_id = ? AND (search_queues.lease_boot = '' OR search_queues.lease_holder = ?))"
 	args := []any{runID, c.Holder}
 	if c.Exclusive {
 		same, args = "search_queues.running_run_id = ?", []any{runID}
 	}
-	res, err := r.s.db.NewUpdate().Table("search_queues").
-		Set("running_run_id = ?", runID).
-		Set("lease_until = ?", utc(c.Until)).
-		Set("lease_holder = ?", c.Holder).
-		Set("lease_boot = ?", c.Boot).
-		Set("status = CASE WHEN is_active THEN ? ELSE status END", domain.QueueRunning).
-		Set("updated_at = ?", now).
-		Where("id = ?", queueID).
-		Where("("+leaseFree+" OR "+same+")", append([]any{now, openRunStatuses}, args...)...).
-		Exec(ctx)
+	var n int64
+	err := r.s.inTx(ctx, "claim search queue", func(ctx context.Context, tx bun.Tx) error {
+		if err := r.s.lockQueue(ctx, tx, queueID); err != nil {
+			return err
+		}
+		now := r.s.now()
+		res, err := tx.NewUpdate().Table("search_queues").
+			Set("running_run_id = ?", runID).
+			Set("lease_until = ?", utc(c.Until)).
+			Set("lease_holder = ?", c.Holder).
+			Set("lease_boot = ?", c.Boot).
+			Set("status = CASE WHEN is_active THEN ? ELSE status END", domain.QueueRunning).
+			Set("updated_at = ?", now).
+			Where("id = ?", queueID).
+			Where("("+leaseFree+" OR "+same+")", append([]any{now, openRunStatuses}, args...)...).
+			Exec(ctx)
+		if err != nil {
+			return wrap(fmt.Sprintf("claim search queue %d", queueID), err)
+		}
+		n, err = res.RowsAffected()
+		return wrap("read affected rows", err)
+	})
 	if err != nil {
-		return wrap(fmt.Sprintf("claim search queue %d", queueID), err)
+		return err
 	}
-	return r.leaseOutcome(ctx, res, queueID, domain.ErrBusy, "is already running")
+	return r.leaseOutcome(ctx, rowsAffected(n), queueID, domain.ErrBusy, "is already running")
+}
+
+// rowsAffected is a statement result that matched n rows.
+type rowsAffected int64
+
+func (n rowsAffected) RowsAffected() (int64, error) { return int64(n), nil }
+
+// lockQueue takes the row lock of a queue in tx, on PostgreSQL, so the
+// statements that follow see every run committed by whoever changed the
+// queue's lease before: a compare-and-set whose condition reads the runs
+// table is then never decided on a snapshot older than the lease it
+// replaces. A SQLite transaction holds the database's write lock already.
+func (s *Store) lockQueue(ctx context.Context, tx bun.Tx, queueID int64) error {
+	if s.dialect != DialectPostgres {
+		return nil
+	}
+	if _, err := tx.NewRaw("SELECT id FROM search_queues WHERE id = ? FOR UPDATE", queueID).Exec(ctx); err != nil {
+		return wrap(fmt.Sprintf("lock search queue %d", queueID), err)
+	}
+	return nil
 }
 
 // CreateLeased opens a run that holds its queue's lease, reserved for
@@ -56,6 +87,9 @@ func (r *Runs) CreateLeased(ctx context.Context, run domain.Run, leaseUntil time
 	}
 	var id, holder int64
 	err := r.s.inTx(ctx, "create leased run", func(ctx context.Context, tx bun.Tx) error {
+		if err := r.s.lockQueue(ctx, tx, run.QueueID); err != nil {
+			return err
+		}
 		m := newRunModel(run, r.s.now())
 		if _, err := tx.NewInsert().Model(&m).Returning("id").Exec(ctx); err != nil {
 			return wrap("create run", err)
