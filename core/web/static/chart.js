@@ -71,7 +71,7 @@ export function DayChart({ title, days, series, summary, height = 220 }) {
     <figcaption class="chart-summary">${summary}</figcaption>
     <details class="chart-table">
       <summary>${title ? `${title}: the numbers` : 'The numbers'}</summary>
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${title}><table>
         <caption class="offscreen">${title}</caption>
         <thead><tr><th scope="col">Day</th>${series.map((s) => html`<th scope="col">${s.label}</th>`)}</tr></thead>
         <tbody>${days.map((d, i) => html`<tr><th scope="row">${d}</th>${series.map((s) => html`<td>${s.values[i]}</td>`)}</tr>`)}</tbody>
@@ -87,7 +87,7 @@ export function DayChart({ title, days, series, summary, height = 220 }) {
  */
 export function BarList({ caption, header = 'Name', columns, rows }) {
   const max = columns.map((_, c) => Math.max(1, ...rows.map((r) => Number(r.values[c]) || 0)));
-  return html`<div class="table-wrap"><table class="bar-list">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${caption}><table class="bar-list">
     <caption class="offscreen">${caption}</caption>
     <thead><tr><th scope="col">${header}</th>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead>
     <tbody>${rows.map((r) => html`<tr>
