@@ -207,7 +207,8 @@ func TestWebhookURLAndReceiverCheck(t *testing.T) {
 // served except /health and /ready; cookies are scoped to it.
 func TestBasePathPrefix(t *testing.T) {
 	st := storetest.Open(t, store.DialectSQLite)
-	h := newHarness(t, st, func(c *api.Config, _ *api.Deps) { c.BaseURL = "https://media.example.com/searcharr" })
+	h := newHarness(t, st, func(c *api.Config, _ *api.Deps) { c.BaseURL = "https://media.example.com/searcharr" },
+		mountUI(t, "https://media.example.com/searcharr"))
 	h.must(http.StatusCreated, "POST", "/searcharr/api/auth/register", map[string]any{"username": "alice", "password": testPassword}, cred{})
 	login := h.must(http.StatusOK, "POST", "/searcharr/api/auth/login", map[string]any{"username": "alice", "password": testPassword}, cred{})
 	var tok tokens
@@ -235,7 +236,7 @@ func TestBasePathPrefix(t *testing.T) {
 	}
 	documentedOperations(t, doc.Body)
 	docs := h.must(http.StatusOK, "GET", "/searcharr/docs", nil, cred{})
-	if !strings.Contains(string(docs.Body), "/searcharr/openapi") {
+	if !strings.Contains(string(docs.Body), `<base href="/searcharr/">`) || !strings.Contains(string(docs.Body), `src="docs.js"`) {
 		t.Fatalf("docs page does not load the document under the base path: %.300s", docs.Body)
 	}
 	h.must(http.StatusNotFound, "GET", "/openapi.json", nil, cred{})

@@ -41,7 +41,7 @@ func fakeArr(t *testing.T, app, key string) string {
 // success, and that the document is valid.
 func TestEveryDocumentedOperation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		h := newHarness(t, st)
+		h := newHarness(t, st, mountUI(t, ""))
 		called := map[string]bool{}
 		call := func(want int, method, path, pattern string, body any, c cred) resp {
 			t.Helper()

@@ -132,6 +132,9 @@ const (
 func (s *Server) humaConfig() huma.Config {
 	hc := huma.DefaultConfig("Searcharr API", s.cfg.Version)
 	hc.CreateHooks = nil // no $schema links in response bodies
+	// The documentation page is the web UI's docs.html (see MountUI), which
+	// loads nothing from elsewhere.
+	hc.DocsPath = ""
 	hc.Transformers = append(hc.Transformers, redactErrors)
 	hc.Info.Description = "Searches the Sonarr/Radarr backlog within indexer limits. " +
 		"Authenticate with a bearer access token (POST /api/auth/login), a personal API key in X-Api-Key, " +

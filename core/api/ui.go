@@ -18,6 +18,9 @@ type UI interface {
 	Handler() fiber.Handler
 }
 
+// docsPage is the UI's file that renders the OpenAPI document at /docs.
+const docsPage = "/docs.html"
+
 // MountUI serves ui for GET and HEAD requests no API route answers: its
 // files, and index.html for extensionless paths outside /api/. These
 // requests need no credentials (the page asks the API, which does). Call
@@ -35,6 +38,12 @@ func (s *Server) MountUI(ui UI) {
 		}
 	}
 	h := ui.Handler()
+	if ui.Has(docsPage) {
+		s.app.Get("/docs", func(c *fiber.Ctx) error {
+			c.Path(docsPage)
+			return h(c)
+		})
+	}
 	s.app.Get("/*", func(c *fiber.Ctx) error {
 		if !s.isUI(c.Method(), c.Path()) {
 			return writeProblem(c, fiber.StatusNotFound, "no such route")

@@ -95,3 +95,25 @@ func TestSetupStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestDocsOffline: /docs is the UI's own page under the strict policy; it
+// loads its renderer and the document from this server only.
+func TestDocsOffline(t *testing.T) {
+	st := storetest.Open(t, store.DialectSQLite)
+	h := newHarness(t, st, mountUI(t, ""))
+	r := h.must(http.StatusOK, "GET", "/docs", nil, cred{})
+	if got := r.Header.Get("Content-Security-Policy"); got != web.ContentSecurityPolicy {
+		t.Errorf("/docs CSP = %q", got)
+	}
+	body := string(r.Body)
+	if !strings.Contains(body, `<script type="module" src="docs.js">`) {
+		t.Errorf("/docs does not load docs.js: %.300s", body)
+	}
+	for _, bad := range []string{"http://", "https://", "//unpkg", "<script>", "style="} {
+		if strings.Contains(body, bad) {
+			t.Errorf("/docs contains %q", bad)
+		}
+	}
+	h.must(http.StatusOK, "GET", "/docs.js", nil, cred{})
+	h.must(http.StatusOK, "GET", "/openapi.json", nil, cred{})
+}

@@ -93,7 +93,7 @@ func New(cfg Config) (*UI, error) {
 		if err != nil {
 			return err
 		}
-		if p == "index.html" {
+		if path.Ext(p) == ".html" {
 			body = bytes.Replace(body, []byte(`<base href="/">`), []byte(`<base href="`+base+`">`), 1)
 		}
 		a, err := newAsset(p, body)
