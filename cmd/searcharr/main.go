@@ -10,6 +10,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,7 +25,10 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := "serve", args
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+	switch {
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		cmd = "help"
+	case len(args) > 0 && args[0] != "" && args[0][0] != '-':
 		cmd, rest = args[0], args[1:]
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -49,6 +54,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "searcharr: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0 // the flag set printed its usage
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "searcharr:", err)
 		return 1
@@ -68,4 +76,8 @@ commands:
 
 Every flag of serve can also be set with a SEARCHARR_* environment variable;
 run "searcharr serve --help" for the list.
+
+serve answers the web UI, the REST API (/api/...) and its documentation
+(/docs) on one port, http://localhost:7337/ by default; on an empty
+database the first visit creates the administrator.
 `

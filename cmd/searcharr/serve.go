@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/vibequality/searcharr/core/api"
 	"github.com/vibequality/searcharr/core/api/apiwire"
@@ -195,6 +197,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
 	log.Info("searcharr started", "listen", cfg.Listen, "database", st.Dialect(), "version", Version,
 		"plugins", len(plugins.List()))
+	log.Info("open the web UI", "url", uiURL(cfg.BaseURL, cfg.Listen))
+	if n, err := st.Users().Count(ctx); err == nil && n == 0 {
+		log.Info("no user yet: the first visit to the web UI creates the administrator")
+	}
 
 	select {
 	case <-ctx.Done():
@@ -247,4 +253,21 @@ func dispatchHolder(cfg config.Config) string {
 		dir = cfg.DataDir
 	}
 	return host + ":" + dir
+}
+
+// uiURL is the address to open the web UI at: the public base URL when
+// configured, else the listen address, with a wildcard host shown as
+// localhost.
+func uiURL(baseURL, listen string) string {
+	if baseURL != "" {
+		return strings.TrimRight(baseURL, "/") + "/"
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen + "/"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
