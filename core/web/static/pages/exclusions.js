@@ -44,16 +44,16 @@ export default function Exclusions() {
     </${EmptyState}>`;
   } else {
     const inst = (id) => (data.data.instances.find((i) => i.id === id) || { name: `instance ${id}` }).name;
-    body = html`<div class="table-wrap"><table>
+    body = html`<div class="table-wrap"><table class="stack">
       <caption class="offscreen">Exclusions</caption>
       <thead><tr><th scope="col">Title</th><th scope="col">What</th><th scope="col">Instance</th><th scope="col">Reason</th><th scope="col">Until</th><th scope="col">Actions</th></tr></thead>
       <tbody>${data.data.list.map((x) => html`<tr key=${x.id}>
-        <td>${x.title || html`<span class="muted">untitled</span>`}</td>
-        <td>${x.kind} <span class="mono muted">${x.target_id}</span></td>
-        <td>${inst(x.instance_id)}</td>
-        <td>${x.reason}</td>
-        <td>${x.expires_at ? new Date(x.expires_at).toLocaleString() : 'never ends'} ${!x.active && html`<${Badge}>expired</${Badge}>`}</td>
-        <td class="actions-cell">
+        <td data-label="Title">${x.title || html`<span class="muted">untitled</span>`}</td>
+        <td data-label="What">${x.kind} <span class="mono muted">${x.target_id}</span></td>
+        <td data-label="Instance">${inst(x.instance_id)}</td>
+        <td data-label="Reason">${x.reason}</td>
+        <td data-label="Until">${x.expires_at ? new Date(x.expires_at).toLocaleString() : 'never ends'} ${!x.active && html`<${Badge}>expired</${Badge}>`}</td>
+        <td class="actions-cell" data-label="Actions">
           <${Button} kind="ghost" onClick=${() => setEditing(x)} aria-label=${`Edit ${x.title || x.target_id}`}>Edit</${Button}>
           <${Button} kind="ghost" onClick=${() => setConfirm(x)} aria-label=${`Remove ${x.title || x.target_id}`}>Remove</${Button}>
         </td>

@@ -5,22 +5,10 @@ import { html, useState, useEffect, PageTitle, Button, Badge, Spinner, ErrorSumm
   errorText } from '../ui.js';
 import { api } from '../api.js';
 import { href } from '../router.js';
+import { reasonLabels } from '../words.js';
 
-/** Reason codes in words. */
-export const reasonWords = {
-  searched: 'Would be searched',
-  cooldown: 'Searched recently (cooling down)',
-  excluded: 'Excluded',
-  queued: 'Already downloading',
-  grabbed: 'Just grabbed',
-  unmonitored: 'Not monitored',
-  not_available: 'Not available yet',
-  future: 'Not aired or released yet',
-  filtered: 'Left out by the strategy',
-  over_budget: 'Over this run\'s budget',
-  duplicate: 'Already covered by another search',
-  has_file: 'Already has a file',
-};
+/** Reason codes in words; a dry run's kept items would be searched. */
+const reasonWords = { ...reasonLabels, searched: 'Would be searched' };
 
 /** "episode:123" → {kind: "episode", id: 123}. */
 function parseKey(key) {
@@ -37,6 +25,7 @@ export default function Preview({ params }) {
   const [override, setOverride] = useState(false);
   const [excluded, setExcluded] = useState({});
   const [filter, setFilter] = useState('all');
+  const [limit, setLimit] = useState(100);
 
   const run = async () => {
     setBusy(true);
@@ -95,21 +84,22 @@ export default function Preview({ params }) {
         options=${[{ value: 'all', label: 'All items' }, { value: 'kept', label: 'Would be searched' }, { value: 'dropped', label: 'Left out' }]} />
       ${decisions.length === 0 ? html`<${EmptyState} title="No items">
         <p>The strategy found nothing to consider${filter !== 'all' ? ' with this filter' : ''}.</p></${EmptyState}>` : html`
-      <div class="table-wrap"><table>
+      <div class="table-wrap"><table class="stack">
         <caption class="offscreen">Decisions of the preview</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Decision</th><th scope="col">Why</th><th scope="col">Command</th><th scope="col">Exclusion</th></tr></thead>
         <tbody>
-          ${decisions.map((d) => html`<tr key=${d.item_key}>
-            <td>${d.title || html`<span class="muted">untitled</span>`}<br /><span class="muted mono">${d.item_key}</span></td>
-            <td><${Badge} kind=${d.decision === 'kept' ? 'ok' : 'muted'}>${d.decision === 'kept' ? 'search' : 'skip'}</${Badge}></td>
-            <td>${reasonWords[d.reason_code] || d.reason_code}${d.reason && html`<br /><span class="help">${d.reason}</span>`}</td>
-            <td>${d.command || ''}</td>
-            <td>${excluded[d.item_key] === 'done'
+          ${decisions.slice(0, limit).map((d) => html`<tr key=${d.item_key}>
+            <td data-label="Item">${d.title || html`<span class="muted">untitled</span>`}<br /><span class="muted mono">${d.item_key}</span></td>
+            <td data-label="Decision"><${Badge} kind=${d.decision === 'kept' ? 'ok' : 'muted'}>${d.decision === 'kept' ? 'search' : 'skip'}</${Badge}></td>
+            <td data-label="Why">${reasonWords[d.reason_code] || d.reason_code}${d.reason && html`<br /><span class="help">${d.reason}</span>`}</td>
+            <td data-label="Command">${d.command || ''}</td>
+            <td data-label="Exclusion">${excluded[d.item_key] === 'done'
               ? html`<span class="muted">Excluded</span>`
               : html`<${Button} kind="ghost" busy=${excluded[d.item_key] === 'busy'} onClick=${() => exclude(d)}
                   aria-label=${`Exclude ${d.title || d.item_key}`}>Exclude</${Button}>`}</td>
           </tr>`)}
         </tbody>
-      </table></div>`}
+      </table></div>
+      ${decisions.length > limit && html`<p><${Button} onClick=${() => setLimit(decisions.length)}>Show all ${decisions.length} items</${Button}></p>`}`}
     </section>`}`;
 }

@@ -129,13 +129,13 @@ function APIKeys() {
       <${Button} kind="ghost" onClick=${() => setCreated(null)}>Done</${Button}>
     </div>`}
     ${keys.error && html`<${ErrorSummary} error=${keys.error} />`}
-    ${keys.data && (keys.data.length === 0 ? html`<p class="muted">No API keys.</p>` : html`<div class="table-wrap"><table>
+    ${keys.data && (keys.data.length === 0 ? html`<p class="muted">No API keys.</p>` : html`<div class="table-wrap"><table class="stack">
       <caption class="offscreen">API keys</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col">Actions</th></tr></thead>
       <tbody>${keys.data.map((k) => html`<tr key=${k.id}>
-        <td>${k.name}</td><td class="mono">${k.prefix}…</td><td><${RelTime} time=${k.created_at} /></td>
-        <td><${RelTime} time=${k.last_used_at} /></td><td>${k.expires_at ? new Date(k.expires_at).toLocaleDateString() : 'never'}</td>
-        <td><${Button} kind="ghost" onClick=${() => setConfirm(k)} aria-label=${`Revoke key ${k.name}`}>Revoke</${Button}></td>
+        <td data-label="Name">${k.name}</td><td data-label="Starts with"><span class="mono">${k.prefix}…</span></td><td data-label="Created"><${RelTime} time=${k.created_at} /></td>
+        <td data-label="Last used"><${RelTime} time=${k.last_used_at} /></td><td data-label="Expires">${k.expires_at ? new Date(k.expires_at).toLocaleDateString() : 'never'}</td>
+        <td data-label="Actions"><${Button} kind="ghost" onClick=${() => setConfirm(k)} aria-label=${`Revoke key ${k.name}`}>Revoke</${Button}></td>
       </tr>`)}</tbody>
     </table></div>`)}
     <form onSubmit=${create} novalidate class="inline-form">
