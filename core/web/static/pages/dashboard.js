@@ -130,10 +130,10 @@ const feedWords = {
   run_ended: (d) => `Run ${d.run_id} ${d.status === 'failed' ? 'failed' : 'finished'}${d.error ? ': ' + d.error : ''}`,
   search_sent: (d) => `Search sent: ${(d.items || []).map((i) => i.title).filter(Boolean).slice(0, 3).join(', ') || d.command}${(d.items || []).length > 3 ? ` and ${d.items.length - 3} more` : ''}`,
   grab_found: (d) => `Grab found: ${d.title || 'an item'}`,
-  instance_paused: (d) => `Instance ${d.instance_name || d.instance_id} paused${d.reason ? ': ' + d.reason : ''}`,
-  instance_resumed: (d) => `Instance ${d.instance_name || d.instance_id} resumed`,
-  budget_exhausted: (d) => `Instance ${d.instance_name || d.instance_id} used up its indexer budget`,
-  webhook_test: (d) => `Webhook test received from instance ${d.instance_name || d.instance_id}`,
+  instance_paused: (d, name) => `${name(d.instance_id)} paused${d.reason ? ': ' + d.reason : ''}`,
+  instance_resumed: (d, name) => `${name(d.instance_id)} resumed`,
+  budget_exhausted: (d, name) => `${name(d.instance_id)} used up its indexer budget`,
+  webhook_test: (d, name) => `Webhook test received from ${name(d.instance_id)}`,
 };
 
 function Feed({ entries }) {
@@ -153,6 +153,9 @@ export default function Dashboard() {
   const [feed, setFeed] = useState([]);
   const seq = useRef(0);
   const refresh = useRef(null);
+  // Instance names for the feed, whose events carry only ids.
+  const names = useRef({});
+  for (const i of (live || data || { instances: [] }).instances) names.current[i.id] = i.name;
 
   useEffect(() => {
     // A change the page cannot work out by itself (a run's end moves the
@@ -165,7 +168,8 @@ export default function Dashboard() {
     const withInstance = (id, fn) => (d) => ({ ...d, instances: d.instances.map((i) => (i.id === id ? fn(i) : i)) });
     const offs = [
       subscribe('*', (d, kind) => {
-        const text = feedWords[kind] ? feedWords[kind](d || {}) : null;
+        const name = (id) => (names.current[id] ? `Instance ${names.current[id]}` : `Instance ${id}`);
+        const text = feedWords[kind] ? feedWords[kind](d || {}, name) : null;
         if (!text) return;
         const id = ++seq.current;
         setFeed((f) => [{ id, kind, text, at: (d && d.at) || new Date().toISOString() }, ...f].slice(0, 50));
