@@ -129,6 +129,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	apiDeps := apiwire.Deps(st, events, plugins, api.URLPolicy{}, log)
 	apiDeps.Notifications = apiwire.Notifications(notifier)
 	apiDeps.Budgets = disp
+	apiDeps.Breakers = disp
 	apiDeps.Previewer = apiwire.Previewer(eng)
 	apiDeps.Scheduler = sched
 	apiDeps.Schedules = sched

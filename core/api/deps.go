@@ -176,10 +176,17 @@ type PluginInfo struct {
 	Source      string
 	// SHA256 is the hex SHA-256 of the plugin's executable; empty for
 	// built-ins, which are part of the searcharr binary.
-	SHA256        string
-	Status        string
-	Restarts      int
-	LastError     string
+	SHA256    string
+	Status    string
+	Restarts  int
+	LastError string
+	// LastFailure says in a fixed word why the plugin was last given up
+	// (hung, crashed, exited, restart failed); unlike LastError, it is fit
+	// for the public /health.
+	LastFailure string
+	// Unanswered is how long the running process has left a health check
+	// unanswered; zero while it answers.
+	Unanswered    time.Duration
 	Triggers      []string
 	InstanceKinds []string
 	ConfigSchema  json.RawMessage
@@ -237,6 +244,22 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// StorageStatus reports whether the database refuses writes it should
+// take. *store.Store implements it (through apiwire).
+type StorageStatus interface {
+	// StorageProblem names the storage failure the last statements met
+	// (disk full, I/O error, read-only, corrupt) and since when; "" once a
+	// write succeeded after it.
+	StorageProblem() (string, time.Time)
+}
+
+// BreakerStatus reports the instances whose circuit breaker is not
+// closed. *dispatch.Dispatcher implements it.
+type BreakerStatus interface {
+	// Breakers maps an instance id to "open" or "half-open".
+	Breakers() map[int64]string
+}
+
 // BusStatus reports whether the event bus router runs. *bus.Bus
 // implements it.
 type BusStatus interface {
@@ -265,6 +288,9 @@ type Deps struct {
 	Previewer Previewer
 	// Scheduler is shown in GET /health; nil leaves it out.
 	Scheduler SchedulerStatus
+	// Storage and Breakers are shown in GET /health; nil leaves them out.
+	Storage  StorageStatus
+	Breakers BreakerStatus
 	// Schedules serves the schedule and scheduler routes; nil leaves them out.
 	Schedules Schedules
 	// Budgets serves GET /api/instances/{id}/budget; nil leaves it out.

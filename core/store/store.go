@@ -51,6 +51,7 @@ type Store struct {
 	sealer  Sealer
 	log     *slog.Logger
 	clock   func() time.Time
+	health  *storageHealth
 }
 
 // Open connects to the database Options select, checks it answers, and
@@ -85,7 +86,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	s := &Store{db: db, dialect: dialect, sealer: opts.Sealer, log: log, clock: clock}
+	s := &Store{db: db, dialect: dialect, sealer: opts.Sealer, log: log, clock: clock, health: &storageHealth{log: log}}
+	db.AddQueryHook(s.health)
 	if err := s.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -39,10 +39,19 @@ func StoreDeps(st *store.Store) api.Deps {
 		RefreshTokens: refreshTokens{st.RefreshTokens()},
 		APIKeys:       apiKeys{st.APIKeys()},
 		Database:      st,
+		Storage:       storage{st},
 		Exclusions:    st.Exclusions(),
 		Webhooks:      st.Instances(),
 		Activity:      st.Activity(),
 	}
+}
+
+// storage adapts the store's storage health to api.StorageStatus.
+type storage struct{ st *store.Store }
+
+func (s storage) StorageProblem() (string, time.Time) {
+	p, since := s.st.StorageHealth()
+	return string(p), since
 }
 
 // queues adds ListByOwner to the store's queue repository.

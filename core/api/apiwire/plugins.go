@@ -20,6 +20,7 @@ func (c catalog) Plugins() []api.PluginInfo {
 		info := api.PluginInfo{
 			Name: p.Name, Version: p.Version, Description: p.Description, Source: p.Source, SHA256: p.SHA256,
 			Status: string(p.Status), Restarts: p.Restarts, LastError: p.LastError, ConfigSchema: p.ConfigSchema,
+			LastFailure: string(p.LastFailure), Unanswered: p.Unanswered,
 		}
 		for _, t := range p.Triggers {
 			info.Triggers = append(info.Triggers, string(t))
