@@ -63,10 +63,12 @@ func newPluginHost(cfg config.Config, log *slog.Logger) (*pluginhost.Host, error
 		return nil, fmt.Errorf("unable to find the searcharr executable: %w", err)
 	}
 	return pluginhost.New(pluginhost.Config{
-		SelfPath: self,
-		BuiltIns: builtinNames(),
-		Dir:      cfg.PluginDir,
-		Pins:     cfg.PluginPins,
+		SelfPath:    self,
+		BuiltIns:    builtinNames(),
+		Dir:         cfg.PluginDir,
+		Pins:        cfg.PluginPins,
+		PlanTimeout: cfg.PluginPlanTimeout,
+		HangTimeout: cfg.PluginHangTimeout,
 	}, log)
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/vibequality/searcharr/core/api"
@@ -68,6 +67,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	wanted := library.NewCache(library.DefaultCacheTTL, nil)
 	arrs.wanted = wanted
 	arrs.observer = arrObserver(meters)
+	holder, releaseHolder, err := leaseHolder(cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	defer releaseHolder()
 	var eng *engine.Engine
 	disp, err := dispatch.New(dispatch.Deps{
 		Store:     st,
@@ -76,12 +80,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		Runs:      runTrackerFunc(func(ctx context.Context, runID int64) error { return eng.CommandHandled(ctx, runID) }),
 		Metrics:   meters,
 		Logger:    log,
-	}, dispatch.Config{Holder: dispatchHolder(cfg)})
+	}, dispatch.Config{Holder: holder, LeaseDuration: cfg.DispatchLease})
 	if err != nil {
 		return err
 	}
 	eng, err = engine.New(engine.Deps{Store: st, Planner: plugins, Libraries: arrs, Waker: disp, Publisher: events, Metrics: meters, Logger: log},
-		engine.Config{Holder: dispatchHolder(cfg), Exclusive: st.Dialect() == store.DialectSQLite})
+		engine.Config{Holder: holder, Exclusive: st.Dialect() == store.DialectSQLite})
 	if err != nil {
 		return err
 	}
@@ -238,23 +242,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 type runTrackerFunc func(ctx context.Context, runID int64) error
 
 func (f runTrackerFunc) CommandHandled(ctx context.Context, runID int64) error { return f(ctx, runID) }
-
-// dispatchHolder names this process to the dispatcher's per-instance
-// leases. It is stable across restarts of the same installation (host and
-// data directory), so a process restarted after a crash takes its own
-// leases back at once instead of waiting for them to expire; replicas on
-// other hosts, or with other data directories, get other names.
-func dispatchHolder(cfg config.Config) string {
-	host, err := os.Hostname()
-	if err != nil {
-		host = "unknown-host"
-	}
-	dir, err := filepath.Abs(cfg.DataDir)
-	if err != nil {
-		dir = cfg.DataDir
-	}
-	return host + ":" + dir
-}
 
 // uiURL is the address to open the web UI at: the public base URL when
 // configured, else the listen address, with a wildcard host shown as

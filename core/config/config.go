@@ -47,6 +47,19 @@ type Config struct {
 	TrustedProxies []string
 	// ShutdownTimeout bounds graceful shutdown (SEARCHARR_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// DispatchLease is how long a replica's hold on an instance's sending
+	// lasts in the database without renewal: a replica that dies is taken
+	// over by another this long after its last renewal at most
+	// (SEARCHARR_DISPATCH_LEASE, --dispatch-lease).
+	DispatchLease time.Duration
+	// PluginPlanTimeout bounds one Plan call of a strategy plugin
+	// (SEARCHARR_PLUGIN_PLAN_TIMEOUT, --plugin-plan-timeout).
+	PluginPlanTimeout time.Duration
+	// PluginHangTimeout is how long a plugin process may leave a health
+	// check unanswered before it counts as hung: it is killed, its call in
+	// flight fails and it is restarted (SEARCHARR_PLUGIN_HANG_TIMEOUT,
+	// --plugin-hang-timeout). It must be below PluginPlanTimeout.
+	PluginHangTimeout time.Duration
 	// MetricsToken, when set, is the bearer token GET /metrics requires
 	// (SEARCHARR_METRICS_TOKEN, --metrics-token). Empty leaves /metrics
 	// public on the listen address.
@@ -59,11 +72,14 @@ const MinMetricsTokenLength = 16
 // Default returns the configuration with every default applied.
 func Default() Config {
 	return Config{
-		Listen:          ":7337",
-		DataDir:         "./data",
-		LogLevel:        "info",
-		LogFormat:       "text",
-		ShutdownTimeout: 30 * time.Second,
+		Listen:            ":7337",
+		DataDir:           "./data",
+		LogLevel:          "info",
+		LogFormat:         "text",
+		ShutdownTimeout:   30 * time.Second,
+		DispatchLease:     30 * time.Second,
+		PluginPlanTimeout: 5 * time.Minute,
+		PluginHangTimeout: 30 * time.Second,
 	}
 }
 
@@ -92,6 +108,15 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("METRICS_TOKEN", ""), "bearer token required by /metrics (empty: public)")
 	shutdown := fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String()), "graceful shutdown bound")
+	durations := []struct {
+		name string
+		dst  *time.Duration
+		val  *string
+	}{
+		{"dispatch-lease", &c.DispatchLease, fs.String("dispatch-lease", env("DISPATCH_LEASE", c.DispatchLease.String()), "how long a replica's hold on an instance's sending lasts unrenewed")},
+		{"plugin-plan-timeout", &c.PluginPlanTimeout, fs.String("plugin-plan-timeout", env("PLUGIN_PLAN_TIMEOUT", c.PluginPlanTimeout.String()), "bound on one Plan call of a plugin")},
+		{"plugin-hang-timeout", &c.PluginHangTimeout, fs.String("plugin-hang-timeout", env("PLUGIN_HANG_TIMEOUT", c.PluginHangTimeout.String()), "a plugin that leaves a health check unanswered this long is killed and restarted")},
+	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
@@ -105,6 +130,11 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.TrustedProxies = splitList(*proxies)
 	if c.ShutdownTimeout, err = time.ParseDuration(*shutdown); err != nil {
 		return Config{}, fmt.Errorf("config: shutdown-timeout: %w", err)
+	}
+	for _, d := range durations {
+		if *d.dst, err = time.ParseDuration(*d.val); err != nil {
+			return Config{}, fmt.Errorf("config: %s: %w", d.name, err)
+		}
 	}
 	return c, c.Validate()
 }
@@ -155,8 +185,24 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("config: shutdown-timeout must be positive"))
 	}
+	if c.DispatchLease < MinDispatchLease {
+		errs = append(errs, fmt.Errorf("config: dispatch-lease must be at least %s", MinDispatchLease))
+	}
+	if c.PluginPlanTimeout <= 0 {
+		errs = append(errs, errors.New("config: plugin-plan-timeout must be positive"))
+	}
+	switch {
+	case c.PluginHangTimeout <= 0:
+		errs = append(errs, errors.New("config: plugin-hang-timeout must be positive"))
+	case c.PluginHangTimeout >= c.PluginPlanTimeout:
+		errs = append(errs, errors.New("config: plugin-hang-timeout must be below plugin-plan-timeout"))
+	}
 	return errors.Join(errs...)
 }
+
+// MinDispatchLease is the shortest dispatch lease accepted: it is renewed
+// every third of itself, which must leave a database round trip time.
+const MinDispatchLease = time.Second
 
 // ParseLevel maps a level name onto slog.
 func ParseLevel(s string) (slog.Level, error) {

@@ -18,6 +18,24 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Listen != ":7337" || c.DataDir != "./data" || c.DatabaseURL != "" || c.LogFormat != "text" {
 		t.Fatalf("defaults: %+v", c)
 	}
+	if c.DispatchLease != 30*time.Second || c.PluginPlanTimeout != 5*time.Minute || c.PluginHangTimeout != 30*time.Second {
+		t.Fatalf("default lease and plugin timeouts: %+v", c)
+	}
+}
+
+func TestLoadLeaseAndPluginTimeouts(t *testing.T) {
+	env := envOf(map[string]string{
+		"SEARCHARR_DISPATCH_LEASE":      "3s",
+		"SEARCHARR_PLUGIN_PLAN_TIMEOUT": "90s",
+		"SEARCHARR_PLUGIN_HANG_TIMEOUT": "20s",
+	})
+	c, err := Load([]string{"--plugin-hang-timeout", "5s"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DispatchLease != 3*time.Second || c.PluginPlanTimeout != 90*time.Second || c.PluginHangTimeout != 5*time.Second {
+		t.Fatalf("lease and plugin timeouts = %s, %s, %s", c.DispatchLease, c.PluginPlanTimeout, c.PluginHangTimeout)
+	}
 }
 
 func TestLoadPrecedence(t *testing.T) {
@@ -53,6 +71,11 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"proxies", map[string]string{"SEARCHARR_TRUSTED_PROXIES": "nowhere"}, "trusted-proxies"},
 		{"pins", map[string]string{"SEARCHARR_PLUGIN_PINS": "a=12"}, "plugin-pins"},
 		{"base", map[string]string{"SEARCHARR_BASE_URL": "/relative"}, "base-url"},
+		{"lease", map[string]string{"SEARCHARR_DISPATCH_LEASE": "100ms"}, "dispatch-lease"},
+		{"lease unit", map[string]string{"SEARCHARR_DISPATCH_LEASE": "30"}, "dispatch-lease"},
+		{"plan timeout", map[string]string{"SEARCHARR_PLUGIN_PLAN_TIMEOUT": "-1m"}, "plugin-plan-timeout"},
+		{"hang timeout", map[string]string{"SEARCHARR_PLUGIN_HANG_TIMEOUT": "0s"}, "plugin-hang-timeout"},
+		{"hang over plan", map[string]string{"SEARCHARR_PLUGIN_HANG_TIMEOUT": "2m", "SEARCHARR_PLUGIN_PLAN_TIMEOUT": "1m"}, "plugin-hang-timeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

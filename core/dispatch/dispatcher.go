@@ -53,6 +53,9 @@ type Store interface {
 	AcquireDispatchLease(ctx context.Context, instanceID int64, holder string, now, until time.Time) (bool, error)
 	// ReleaseDispatchLease gives up holder's lease of an instance.
 	ReleaseDispatchLease(ctx context.Context, instanceID int64, holder string) error
+	// PendingDispatchLeases returns the lease of each instance that has
+	// pending commands (an empty holder when nobody holds it).
+	PendingDispatchLeases(ctx context.Context) ([]domain.DispatchLease, error)
 	// WithBudgetLock runs fn holding the lock named key across every
 	// process sharing the database.
 	WithBudgetLock(ctx context.Context, key string, fn func(ctx context.Context) error) error
@@ -317,6 +320,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	for _, in := range d.instances {
 		in.startTrackerLocked()
 	}
+	d.goLocked(d.watchTakeover)
 	return nil
 }
 

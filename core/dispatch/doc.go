@@ -37,7 +37,14 @@
 // holds the instance's lease in dispatch_leases (taken when free or
 // expired, renewed every LeaseRenewInterval, released when the worker goes
 // idle or the dispatcher stops); the other replicas' workers hold back and
-// try again, and take over once the lease is released or expires. Pauses
+// try again, and take over once the lease is released or expires. Every
+// dispatcher also watches the database for pending commands whose lease is
+// free or has lapsed (a replica that planned a run died while sending it)
+// and starts a worker for them without any local wake, looking again just
+// after the earliest lease held by another replica ends. A worker that
+// takes a lease first follows the commands the previous holder sent and
+// did not see end, so they count against max_in_flight and their end is
+// recorded even when that holder is gone. Pauses
 // are stored in dispatch_pauses: they outlive a restart, and the lease
 // holder reads them at each renewal, so a pause set on any replica holds.
 package dispatch

@@ -92,6 +92,11 @@ func (in *instance) renewLease(ctx context.Context, poke bool) {
 		}
 		return
 	}
+	if in.leaseUntil.Load() == 0 {
+		// Taken, not renewed: the commands an earlier holder sent count
+		// against max_in_flight here too, before anything is sent.
+		in.adoptSent(ctx)
+	}
 	if in.leaseUntil.Swap(start.Add(d.cfg.LeaseDuration-d.cfg.LeaseRenewInterval).UnixNano()) == 0 {
 		d.log.Debug("dispatch lease taken", "instance_id", in.id)
 		if poke {
@@ -131,4 +136,22 @@ func (in *instance) loadPause(ctx context.Context) {
 	if lifted {
 		in.poke()
 	}
+}
+
+// adoptSent follows the instance's commands that are sent and not yet
+// ended, whoever sent them: another replica that held the lease before
+// (alive or dead) no longer counts them against this holder's
+// max_in_flight otherwise, and a dead one never records how they ended.
+func (in *instance) adoptSent(ctx context.Context) {
+	sent, err := in.d.deps.Store.SentCommands(ctx, in.id)
+	if err != nil {
+		if ctx.Err() == nil {
+			in.d.log.Warn("commands in flight not read", "instance_id", in.id, "error", err)
+		}
+		return
+	}
+	for _, c := range sent {
+		in.adopt(c)
+	}
+	in.startTracker()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -300,5 +301,87 @@ func TestAStableHolderTakesBackItsLeaseAfterACrash(t *testing.T) {
 		e.replica(cfg)
 		waitFor(t, "the restarted process's sends", func() bool { return len(e.posts("sonarr", true)) == 3 })
 		assertOnce(t, e, "sonarr", 3, 3)
+	})
+}
+
+func TestAReplicaTakesOverPendingWorkWithoutAWakeOnceTheLeaseLapses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 18})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		// The survivor runs before the work exists, so nothing at its start
+		// and no local wake tells it of the work.
+		survivor := e.replica(replicaCfg)
+		// Another replica planned the run, took the lease and died.
+		lapse := time.Now().Add(time.Second)
+		if ok, err := st.AcquireDispatchLease(ctx, inst.ID, "dead replica", time.Now(), lapse); err != nil || !ok {
+			t.Fatalf("lease taken = %v, %v", ok, err)
+		}
+		for i := 1; i <= 5; i++ {
+			e.enqueue(inst, 0, episodeSearch(int64(i)))
+		}
+		waitFor(t, "the survivor to send the dead replica's work", func() bool { return survivor.count(inst.ID) == 5 })
+		posts := e.posts("sonarr", true)
+		if first := posts[0].at; first.Before(lapse) {
+			t.Fatalf("a command reached the arr %s before the dead replica's lease lapsed", lapse.Sub(first))
+		} else if late := first.Sub(lapse); late > 2*time.Second {
+			t.Fatalf("the survivor took over %s after the lease lapsed", late)
+		}
+		assertOnce(t, e, "sonarr", 5, 5)
+	})
+}
+
+func TestANewLeaseHolderCountsTheCommandsThePreviousOneHasInFlight(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		const maxInFlight, duration = 2, time.Second
+		ctx := context.Background()
+		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 19, CommandDuration: duration})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: maxInFlight})
+		cfgA, cfgB := replicaCfg, replicaCfg
+		cfgA.Holder, cfgB.Holder = "replica-a", "replica-b"
+		// Both run all along; which one holds the lease is set by taking
+		// it in their names.
+		a, b := e.replica(cfgA), e.replica(cfgB)
+		hand := func(holder string) {
+			t.Helper()
+			if ok, err := st.AcquireDispatchLease(ctx, inst.ID, holder, time.Now(), time.Now().Add(time.Hour)); err != nil || !ok {
+				t.Fatalf("lease taken for %s = %v, %v", holder, ok, err)
+			}
+		}
+		hand("replica-a")
+		for i := 1; i <= maxInFlight; i++ {
+			e.enqueue(inst, 0, episodeSearch(int64(i)))
+		}
+		a.d.Wake(inst.ID)
+		// a sends up to the limit, finds nothing more pending and gives
+		// the lease up, while its commands still run at the arr.
+		waitFor(t, "the first replica's sends and its lease given up", func() bool {
+			var held int
+			q := "SELECT count(*) FROM dispatch_leases WHERE instance_id = ?"
+			if st.Dialect() == store.DialectPostgres {
+				q = strings.Replace(q, "?", "$1", 1)
+			}
+			if err := st.DB().QueryRowContext(ctx, q, inst.ID).Scan(&held); err != nil {
+				t.Fatal(err)
+			}
+			return a.count(inst.ID) == maxInFlight && held == 0
+		})
+		hand("replica-b")
+		for i := maxInFlight + 1; i <= 2*maxInFlight; i++ {
+			e.enqueue(inst, 0, episodeSearch(int64(i)))
+		}
+		b.d.Wake(inst.ID)
+		waitFor(t, "every send", func() bool { return len(e.posts("sonarr", true)) == 2*maxInFlight })
+		posts := e.posts("sonarr", true)
+		if b.count(inst.ID) != maxInFlight {
+			t.Fatalf("the second replica sent %d, want %d", b.count(inst.ID), maxInFlight)
+		}
+		// The first command ends at the arr duration after it arrived: only
+		// then may a third be in flight.
+		if freed := posts[0].at.Add(duration - jitter); posts[maxInFlight].at.Before(freed) {
+			t.Fatalf("command %d reached the arr %s before a slot of max_in_flight %d was free",
+				maxInFlight+1, freed.Sub(posts[maxInFlight].at), maxInFlight)
+		}
+		assertOnce(t, e, "sonarr", 2*maxInFlight, 2*maxInFlight)
 	})
 }

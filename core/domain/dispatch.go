@@ -67,3 +67,11 @@ type DispatchRecord struct {
 	// CooldownUntil is when the items may be searched again.
 	CooldownUntil time.Time
 }
+
+// DispatchLease says which dispatcher process holds the sending of an
+// instance, and until when. Holder is empty when no process holds it.
+type DispatchLease struct {
+	InstanceID int64
+	Holder     string
+	Until      time.Time
+}

@@ -25,7 +25,13 @@ func (h *Host) call(ctx context.Context, m *managed, op string, timeout time.Dur
 	if err != nil {
 		return err
 	}
-	err = bounded(ctx, timeout, func(ctx context.Context) error { return fn(ctx, inst.strategy) })
+	// The call ends as soon as the process is given up, by the hang
+	// detector for one, rather than at its own timeout.
+	callCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(inst.deadCtx, func() { cancel(context.Cause(inst.deadCtx)) })
+	defer stop()
+	err = bounded(callCtx, timeout, func(ctx context.Context) error { return fn(ctx, inst.strategy) })
 	switch {
 	case err == nil:
 		m.succeeded()
@@ -34,14 +40,16 @@ func (h *Host) call(ctx context.Context, m *managed, op string, timeout time.Dur
 		return fmt.Errorf("pluginhost: plugin %q: %s: %w", m.name, op, ctx.Err())
 	case h.ctx.Err() != nil:
 		return fmt.Errorf("pluginhost: plugin %q: %s: %w", m.name, op, ErrClosed)
+	case inst.deadCtx.Err() != nil:
+		return fmt.Errorf("pluginhost: plugin %q %w during %s: %w", m.name, context.Cause(inst.deadCtx), op, ErrPluginFailed)
 	case errors.Is(err, errCallTimeout):
 		reason := fmt.Errorf("hung during %s: no answer within %s", op, timeout)
-		m.fail(inst, reason)
+		m.fail(inst, FailureHung, reason)
 		return fmt.Errorf("pluginhost: plugin %q %w: %w", m.name, reason, ErrPluginFailed)
 	}
 	var cerrs sdk.ConfigErrors
 	if !errors.As(err, &cerrs) && inst.exited(context.WithoutCancel(ctx)) {
-		m.fail(inst, fmt.Errorf("crashed during %s: %w", op, err))
+		m.fail(inst, FailureCrashed, fmt.Errorf("crashed during %s: %w", op, err))
 		return fmt.Errorf("pluginhost: plugin %q crashed during %s: %w: %w", m.name, op, err, ErrPluginFailed)
 	}
 	m.succeeded()

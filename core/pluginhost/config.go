@@ -18,6 +18,7 @@ const (
 	DefaultRestartBackoff    = 500 * time.Millisecond
 	DefaultMaxRestartBackoff = 30 * time.Second
 	DefaultRestartWait       = 10 * time.Second
+	DefaultHangTimeout       = 30 * time.Second
 )
 
 // Config says which plugins the host runs and how it supervises them.
@@ -42,6 +43,14 @@ type Config struct {
 	CallTimeout time.Duration
 	// PlanTimeout bounds Plan calls. Default 5m.
 	PlanTimeout time.Duration
+	// HangTimeout is how long a plugin process may leave a health check
+	// unanswered: the host checks each process over gRPC every third of
+	// it, and one that does not answer in time is hung. It is killed, the
+	// call in flight fails at once, and it is restarted. It must be below
+	// PlanTimeout, so a stopped process is found long before its Plan
+	// would time out. Default 30s, or half PlanTimeout when that is
+	// shorter.
+	HangTimeout time.Duration
 	// StartTimeout bounds launching a plugin process up to its handshake.
 	// Default 30s.
 	StartTimeout time.Duration
@@ -70,6 +79,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.StartTimeout == 0 {
 		c.StartTimeout = DefaultStartTimeout
+	}
+	if c.HangTimeout == 0 {
+		c.HangTimeout = min(DefaultHangTimeout, c.PlanTimeout/2)
 	}
 	if c.MaxRestarts == 0 {
 		c.MaxRestarts = DefaultMaxRestarts
@@ -135,6 +147,7 @@ func (c Config) Validate() error {
 		{"call timeout", c.CallTimeout},
 		{"plan timeout", c.PlanTimeout},
 		{"start timeout", c.StartTimeout},
+		{"hang timeout", c.HangTimeout},
 		{"restart backoff", c.RestartBackoff},
 		{"max restart backoff", c.MaxRestartBackoff},
 		{"restart wait", c.RestartWait},
@@ -142,6 +155,9 @@ func (c Config) Validate() error {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", d.name))
 		}
+	}
+	if c.HangTimeout >= c.PlanTimeout {
+		errs = append(errs, errors.New("hang timeout must be below plan timeout"))
 	}
 	if c.MaxRestartBackoff < c.RestartBackoff {
 		errs = append(errs, errors.New("max restart backoff must not be below restart backoff"))

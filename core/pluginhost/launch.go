@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/go-plugin"
 	"github.com/vibequality/searcharr/sdk"
@@ -22,6 +23,16 @@ type instance struct {
 	info            sdk.Info
 	protocol        string
 	protocolVersion int
+
+	// deadCtx is cancelled, with the reason as its cause, when the host
+	// gives the process up; calls in flight on it end then.
+	deadCtx  context.Context
+	markDead context.CancelCauseFunc
+	// pingSent is when the health check awaiting an answer was sent, and
+	// pingDone when the last one ended, in Unix nanoseconds; pingSent is
+	// zero when none awaits an answer.
+	pingSent atomic.Int64
+	pingDone atomic.Int64
 }
 
 // envAllowed lists the host environment variables a plugin inherits. The
@@ -90,7 +101,10 @@ func (h *Host) handshake(ctx context.Context, client *plugin.Client, c candidate
 	if err != nil {
 		return nil, fmt.Errorf("pluginhost: dispense %s: %w", c.label(), err)
 	}
+	deadCtx, markDead := context.WithCancelCause(context.Background())
 	inst := &instance{
+		deadCtx:         deadCtx,
+		markDead:        markDead,
 		client:          client,
 		rpc:             rpc,
 		strategy:        strategy,

@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/vibequality/searcharr/sdk"
 )
@@ -23,6 +24,22 @@ const (
 	StatusFailed Status = "failed"
 )
 
+// Failure is why a plugin process was given up.
+type Failure string
+
+// The failures of a plugin process.
+const (
+	// FailureHung: the process left a call or a health check unanswered
+	// for its timeout.
+	FailureHung Failure = "hung"
+	// FailureCrashed: a call failed and the process was gone after it.
+	FailureCrashed Failure = "crashed"
+	// FailureExited: the process exited while no call was in flight.
+	FailureExited Failure = "exited"
+	// FailureRestart: starting a new process failed.
+	FailureRestart Failure = "restart failed"
+)
+
 // Plugin describes one plugin the host runs, as "searcharr plugins list"
 // and the API show it.
 type Plugin struct {
@@ -42,7 +59,14 @@ type Plugin struct {
 	Restarts int
 	// LastError says why the plugin last crashed, hung or failed to
 	// restart; empty if it never did.
-	LastError     string
+	LastError string
+	// LastFailure classifies LastError in words fit for anyone to read:
+	// one of the Failure constants, empty if the plugin never failed.
+	LastFailure Failure
+	// Unanswered is how long the running process has left a health check
+	// unanswered, once that is longer than an answer takes; zero while it
+	// answers. A process that stays silent for the hang timeout is killed.
+	Unanswered    time.Duration
 	Triggers      []sdk.TriggerKind
 	InstanceKinds []sdk.InstanceKind
 	ConfigSchema  json.RawMessage
@@ -84,6 +108,10 @@ func (m *managed) describe() Plugin {
 	}
 	if m.lastErr != nil {
 		p.LastError = m.lastErr.Error()
+		p.LastFailure = m.lastFailure
+	}
+	if m.inst != nil {
+		p.Unanswered = m.inst.unanswered(m.host.slowAnswer())
 	}
 	return p
 }

@@ -84,6 +84,7 @@ type managed struct {
 	restarts        int
 	failures        int // consecutive, reset by a successful call
 	lastErr         error
+	lastFailure     Failure
 }
 
 func newManaged(h *Host, c candidate, log *pluginLog, inst *instance) *managed {
@@ -143,12 +144,15 @@ func (m *managed) succeeded() {
 
 // fail kills inst and restarts the plugin in the background, unless inst
 // is no longer the current process (another call already reported it).
-func (m *managed) fail(inst *instance, reason error) {
+// A call still in flight on inst fails at once with reason.
+func (m *managed) fail(inst *instance, kind Failure, reason error) {
 	m.mu.Lock()
 	if m.inst != inst || m.host.ctx.Err() != nil {
 		m.mu.Unlock()
 		return
 	}
+	inst.markDead(reason)
+	m.lastFailure = kind
 	m.inst = nil
 	m.status = StatusRestarting
 	m.ready = make(chan struct{})
@@ -200,6 +204,7 @@ func (m *managed) restartLoop() {
 			m.mu.Lock()
 			m.failures++
 			m.lastErr = err
+			m.lastFailure = FailureRestart
 			m.mu.Unlock()
 			m.log.log(slog.LevelWarn, "plugin restart failed", "error", err)
 			continue
@@ -242,8 +247,8 @@ func (m *managed) current() *instance {
 	return m.inst
 }
 
-// watch notices plugin processes that exit while no call is in flight and
-// restarts them.
+// watch notices plugin processes that exit while no call is in flight, or
+// stop answering health checks, and restarts them.
 func (h *Host) watch() {
 	defer h.wg.Done()
 	t := time.NewTicker(h.watchInterval)
@@ -255,8 +260,13 @@ func (h *Host) watch() {
 		case <-t.C:
 		}
 		for _, m := range h.all() {
-			if inst := m.current(); inst != nil && inst.client.Exited() {
-				m.fail(inst, errors.New("plugin process exited"))
+			inst := m.current()
+			switch {
+			case inst == nil:
+			case inst.client.Exited():
+				m.fail(inst, FailureExited, errors.New("plugin process exited"))
+			default:
+				h.checkAlive(m, inst)
 			}
 		}
 	}

@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/vibequality/searcharr/core/domain"
 )
 
 // This file holds what lets several dispatcher processes share one
@@ -43,6 +47,34 @@ func (s *Store) ReleaseDispatchLease(ctx context.Context, instanceID int64, hold
 		return wrap(fmt.Sprintf("release the dispatch lease of instance %d", instanceID), err)
 	}
 	return nil
+}
+
+// PendingDispatchLeases returns the lease of each instance that has
+// pending commands: who holds it and until when, or an empty holder when
+// no process does. A dispatcher reads it to notice work it may take over
+// from a replica that died.
+func (s *Store) PendingDispatchLeases(ctx context.Context) ([]domain.DispatchLease, error) {
+	var rows []struct {
+		InstanceID int64          `bun:"instance_id"`
+		Holder     sql.NullString `bun:"holder"`
+		LeaseUntil bun.NullTime   `bun:"lease_until"`
+	}
+	err := s.db.NewRaw(
+		`SELECT p.instance_id, l.holder, l.lease_until
+		FROM (SELECT DISTINCT instance_id FROM dispatched_commands WHERE status = ?) p
+		LEFT JOIN dispatch_leases l ON l.instance_id = p.instance_id
+		ORDER BY p.instance_id`, domain.CommandPending).Scan(ctx, &rows)
+	if err != nil {
+		return nil, wrap("list the dispatch leases of pending commands", err)
+	}
+	out := make([]domain.DispatchLease, len(rows))
+	for i, r := range rows {
+		out[i] = domain.DispatchLease{InstanceID: r.InstanceID, Holder: r.Holder.String}
+		if r.Holder.Valid {
+			out[i].Until = r.LeaseUntil.Time.UTC()
+		}
+	}
+	return out, nil
 }
 
 // budgetLockConcurrency bounds the budget locks one store holds at once; with

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/core/store/storetest"
 )
@@ -179,6 +180,44 @@ func TestWithBudgetLockHoldsTheAdvisoryLockOnPostgres(t *testing.T) {
 		}
 		if !free() {
 			t.Fatal("the budget lock was still held after fn returned")
+		}
+	})
+}
+
+func TestPendingDispatchLeasesNameTheHolderOfEachInstanceWithPendingWork(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		held, free, idle := newSeed(t, s, "alice"), newSeed(t, s, "bob"), newSeed(t, s, "carol")
+		for _, sd := range []seed{held, free} {
+			run := newRun(t, s, sd)
+			for _, key := range []string{"a", "b"} {
+				if _, _, err := s.Commands().InsertPending(ctx, pending(sd, run, sd.user.Username+"/"+key, 1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		until := fixedTime().Add(30 * time.Second)
+		for _, sd := range []seed{held, idle} {
+			if ok, err := s.AcquireDispatchLease(ctx, sd.instance.ID, "replica-1", fixedTime(), until); err != nil || !ok {
+				t.Fatalf("lease taken = %v, %v", ok, err)
+			}
+		}
+		got, err := s.PendingDispatchLeases(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("leases of pending work = %+v, want the two instances with pending commands", got)
+		}
+		byID := map[int64]domain.DispatchLease{}
+		for _, l := range got {
+			byID[l.InstanceID] = l
+		}
+		if l := byID[held.instance.ID]; l.Holder != "replica-1" || !l.Until.Equal(until) {
+			t.Fatalf("held instance's lease = %+v, want replica-1 until %s", l, until)
+		}
+		if l, ok := byID[free.instance.ID]; !ok || l.Holder != "" || !l.Until.IsZero() {
+			t.Fatalf("free instance's lease = %+v (listed %v), want no holder", l, ok)
 		}
 	})
 }
