@@ -115,11 +115,15 @@ func (s *Server) runTest(ctx context.Context, t TestTarget) (*testConnOutput, er
 		case errors.Is(err, ErrTestWrongApp):
 			return nil, fieldError("body.kind", fmt.Sprintf("the URL does not answer as %s: %s", t.Kind.AppName(), msg), string(t.Kind))
 		case errors.Is(err, ErrTestUnauthorized):
-			return nil, fieldError("body.api_key", "the API key was refused", nil)
+			app := t.Kind.AppName()
+			if app == "" {
+				app = "Sonarr/Radarr"
+			}
+			return nil, fieldError("body.api_key", "the API key was refused: copy it from "+app+" → Settings → General → Security → API Key", nil)
 		case errors.Is(err, ErrTestTimeout):
 			return nil, huma.Error504GatewayTimeout(fmt.Sprintf("%s did not answer in %s", t.Kind.AppName(), t.Timeout))
 		case errors.Is(err, ErrTestUnreachable):
-			return nil, fieldError("body.url", "cannot reach the instance: "+msg, nil)
+			return nil, fieldError("body.url", "cannot reach the instance at this URL ("+msg+"): check the address, the port and the URL base (Settings → General → URL Base)", nil)
 		}
 		requestLogger(ctx, s.log).Warn("instance test failed", "kind", t.Kind, "error", msg)
 		return nil, huma.Error502BadGateway("the instance answered with an error: " + msg)

@@ -43,11 +43,14 @@ func TestConnectionTestAgainstTheSimulator(t *testing.T) {
 		}
 	}
 	r := h.must(http.StatusUnprocessableEntity, "POST", "/api/instances/test", map[string]any{"url": srv.URL + "/sonarr", "api_key": "wrong-key-0000"}, a)
-	if !strings.Contains(string(r.Body), `"location":"body.api_key"`) {
+	// The message names the field and says where the right value is.
+	if !strings.Contains(string(r.Body), `"location":"body.api_key"`) || !strings.Contains(string(r.Body), "API key was refused") ||
+		!strings.Contains(string(r.Body), "Settings → General → Security → API Key") {
 		t.Errorf("wrong key: %s", r)
 	}
 	r = h.must(http.StatusUnprocessableEntity, "POST", "/api/instances/test", map[string]any{"url": srv.URL + "/wrongbase", "api_key": "sonarr-key-0001"}, a)
-	if !strings.Contains(string(r.Body), `"location":"body.url"`) {
+	if !strings.Contains(string(r.Body), `"location":"body.url"`) || !strings.Contains(string(r.Body), "at this URL") ||
+		!strings.Contains(string(r.Body), "URL base") {
 		t.Errorf("wrong URL base: %s", r)
 	}
 	if strings.Contains(h.logs.String(), "sonarr-key-0001") {
