@@ -132,12 +132,16 @@ func (p *browserPage) fill(label, value string) {
 	p.t.Helper()
 	sel := fieldExpr(label)
 	p.waitFor(fmt.Sprintf("a field labelled %q", label), sel, 15*time.Second)
-	// Select what is there, so typing replaces it, as a person would.
+	// Select what is there (Ctrl+A) and type over it, as a person would;
+	// an empty value is Backspace on the selection.
+	keys := value
+	if keys == "" {
+		keys = kb.Backspace
+	}
 	err := chromedp.Do(p.ctx,
 		chromedp.Focus(chromedp.JSPath(sel)),
-		chromedp.Evaluate[chromedp.Void](js("(() => { const el = f.field("+jsString(label)+"); if (el.select) el.select(); })()")),
-		chromedp.KeyEvent(kb.Delete),
-		chromedp.KeyEvent(value),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(keys),
 	)
 	if err != nil {
 		p.t.Fatalf("filling %q: %v", label, err)
@@ -150,7 +154,7 @@ func (p *browserPage) choose(label, option string) {
 	p.t.Helper()
 	sel := fieldExpr(label)
 	p.waitFor(fmt.Sprintf("a select labelled %q with the option %q", label, option),
-		js("(() => { const el = f.field("+jsString(label)+"); return el && [...(el.options || [])].some((o) => f.norm(o.textContent) === "+jsString(option)+"); })()"), 15*time.Second)
+		js("(() => { const el = f.field("+jsString(label)+"); return el && [...(el.options || [])].some((o) => f.norm(o.textContent) === "+jsString(option)+" || f.norm(o.textContent).startsWith("+jsString(option+" ")+")); })()"), 15*time.Second)
 	// Focused, a select takes its options' first letters, like any list.
 	if err := chromedp.Do(p.ctx, chromedp.Focus(chromedp.JSPath(sel))); err != nil {
 		p.t.Fatalf("focusing %q: %v", label, err)
@@ -160,9 +164,16 @@ func (p *browserPage) choose(label, option string) {
 
 // selectFocused picks an option of the focused select by moving through
 // its options with the arrow keys, which fire change events like a user.
+// option is the option's text, or its first words.
 func (p *browserPage) selectFocused(option string) {
 	p.t.Helper()
-	idx := evalIn[int](p, `(() => { const el = document.activeElement; return [...el.options].findIndex((o) => o.textContent.replace(/\s+/g, ' ').trim() === `+jsString(option)+`) - el.selectedIndex; })()`)
+	idx := evalIn[int](p, `(() => {
+		const el = document.activeElement;
+		const texts = [...el.options].map((o) => o.textContent.replace(/\s+/g, ' ').trim());
+		let i = texts.indexOf(`+jsString(option)+`);
+		if (i < 0) i = texts.findIndex((t) => t.startsWith(`+jsString(option+" ")+`));
+		return i - el.selectedIndex;
+	})()`)
 	key := kb.ArrowDown
 	if idx < 0 {
 		key, idx = kb.ArrowUp, -idx
@@ -173,7 +184,7 @@ func (p *browserPage) selectFocused(option string) {
 		}
 	}
 	got := evalIn[string](p, `(() => { const el = document.activeElement; return el.options[el.selectedIndex].textContent.replace(/\s+/g, ' ').trim(); })()`)
-	if got != option {
+	if got != option && !strings.HasPrefix(got, option+" ") {
 		p.t.Fatalf("the select shows %q, want %q", got, option)
 	}
 }
@@ -204,6 +215,16 @@ func (p *browserPage) typeText(text string) {
 	p.press(text)
 }
 
+// typeOver selects what the focused field holds (Ctrl+A) and types text
+// over it.
+func (p *browserPage) typeOver(text string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		p.t.Fatal(err)
+	}
+	p.typeText(text)
+}
+
 // focused describes the focused element as tag:accessible-name.
 func (p *browserPage) focused() string {
 	p.t.Helper()
@@ -232,7 +253,10 @@ func (p *browserPage) tabTo(name string) {
 type fieldState struct {
 	Invalid     bool   `json:"invalid"`
 	Description string `json:"description"`
-	Value       string `json:"value"`
+	// Error is the part of the description that is an error message
+	// (role=alert or class field-error), without the help text.
+	Error string `json:"error"`
+	Value string `json:"value"`
 }
 
 // field reads the state of the control labelled label: aria-invalid, the
@@ -243,9 +267,11 @@ func (p *browserPage) field(label string) fieldState {
 	return evalIn[fieldState](p, js(`(() => {
 		const el = f.field(`+jsString(label)+`);
 		const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+		const parts = ids.map((id) => document.getElementById(id)).filter(Boolean);
 		return {
 			invalid: el.getAttribute('aria-invalid') === 'true',
-			description: f.norm(ids.map((id) => { const d = document.getElementById(id); return d ? d.textContent : ''; }).join(' ')),
+			description: f.norm(parts.map((d) => d.textContent).join(' ')),
+			error: f.norm(parts.filter((d) => d.getAttribute('role') === 'alert' || d.classList.contains('field-error')).map((d) => d.textContent).join(' ')),
 			value: el.value === undefined ? f.norm(el.textContent) : el.value,
 		};
 	})()`))
