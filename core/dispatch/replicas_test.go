@@ -16,8 +16,10 @@ import (
 	"github.com/vibequality/searcharr/core/store/storetest"
 )
 
-// replicaCfg has leases short enough for a test to see one expire.
-var replicaCfg = dispatch.Config{LeaseDuration: 300 * time.Millisecond, LeaseRenewInterval: 100 * time.Millisecond}
+// replicaCfg gives leases a second: long enough that a loaded machine does
+// not let a live holder's lease lapse between renewals, short enough for
+// takeover tests.
+var replicaCfg = dispatch.Config{LeaseDuration: time.Second, LeaseRenewInterval: 250 * time.Millisecond}
 
 // replica is one dispatcher process among several over one database; it
 // counts the commands it sent, per instance.

@@ -266,10 +266,17 @@ func assertWindows(t *testing.T, ps []post, w time.Duration, limit int) {
 	}
 }
 
-// settle waits until the simulator has received no command for quiet and
-// returns the accepted POSTs.
+// settleScale stretches every settle window: on a loaded machine a
+// dispatcher that still has commands to send can be descheduled for longer
+// than the windows the tests name, and settle would return before it sent
+// them.
+const settleScale = 4
+
+// settle waits until the simulator has received no command for quiet
+// (stretched by settleScale) and returns the accepted POSTs.
 func (e *simEnv) settle(simName string, quiet time.Duration) []post {
 	e.t.Helper()
+	quiet *= settleScale
 	last, since := -1, time.Now()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
