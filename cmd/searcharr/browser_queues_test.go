@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestBrowserQueueEditor: a queue for the third-party example plugin is
@@ -38,7 +40,17 @@ func TestBrowserQueueEditor(t *testing.T) {
 	if f := p.field("Candidates"); f.Error == "" {
 		t.Errorf("Candidates is marked invalid without a message: %+v", f)
 	}
-	p.fill("Candidates", "40")
+	// Erased key by key, the field stays empty (no default put back under
+	// the cursor), so typing 40 gives 40.
+	p.fill("Candidates", "500")
+	p.press(kb.Backspace, kb.Backspace, kb.Backspace)
+	if got := p.field("Candidates").Value; got != "" {
+		t.Fatalf("Candidates shows %q after erasing it, want it empty", got)
+	}
+	p.typeText("40")
+	if got := p.field("Candidates").Value; got != "40" {
+		t.Fatalf("Candidates shows %q after typing 40 into the emptied field", got)
+	}
 	p.click("Save queue")
 	p.waitHeading("Search queues")
 	p.waitText("Fewest first")

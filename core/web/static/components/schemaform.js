@@ -11,7 +11,7 @@
 // written until it is changed, so the plugin keeps authority over its
 // defaults. Errors are keyed by the option's path with "/" between levels
 // ("grouping/min_episodes"), as plugins report them.
-import { html, useId } from '../ui.js';
+import { html, useId, useState } from '../ui.js';
 import { ExpressionEditor } from './expr.js';
 
 /** "season_min_episodes" → "Season min episodes". */
@@ -62,7 +62,12 @@ function Property({ name, schema, root, value, onChange, errors, path, required,
   const type = typeOf(schema);
   const label = (schema.title || humanize(name)) + (required ? ' (required)' : '');
   const error = errors[path];
-  const shown = value !== undefined ? value : schema.default;
+  // A default shows until the user edits the field; emptying it then
+  // leaves it empty (the plugin applies its default) instead of putting
+  // the default back under the cursor.
+  const [edited, setEdited] = useState(false);
+  const shown = value !== undefined || edited ? value : schema.default;
+  const edit = (v) => { setEdited(true); onChange(v); };
   const help = describe(schema);
 
   if (schema['x-expression']) {
@@ -147,9 +152,9 @@ function Property({ name, schema, root, value, onChange, errors, path, required,
         value=${shown ?? ''} aria-invalid=${error ? 'true' : undefined} aria-describedby=${ids(id, error, !!help)}
         onInput=${(e) => {
           const raw = e.target.value;
-          if (raw === '') return onChange(undefined);
+          if (raw === '') return edit(undefined);
           const n = Number(raw);
-          onChange(Number.isNaN(n) ? raw : n);
+          edit(Number.isNaN(n) ? raw : n);
         }} />
     </${Wrap}>`;
   }
@@ -159,7 +164,7 @@ function Property({ name, schema, root, value, onChange, errors, path, required,
     const attrs = {
       id, value: shown ?? '', required, maxLength: schema.maxLength, minLength: schema.minLength,
       pattern: schema.pattern, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': ids(id, error, !!help),
-      onInput: (e) => onChange(e.target.value === '' ? undefined : e.target.value),
+      onInput: (e) => edit(e.target.value === '' ? undefined : e.target.value),
     };
     return html`<${Wrap} id=${id} label=${label} error=${error} help=${help}>
       ${long ? html`<textarea rows="3" ...${attrs} />` : html`<input type="text" ...${attrs} />`}
