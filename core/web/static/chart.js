@@ -1,7 +1,14 @@
 // Charts: a uPlot time chart with a text summary and its numbers as a
 // table for screen readers, and plain HTML bar lists for categories.
 import { html, useEffect, useRef } from './ui.js';
-import uPlot from './vendor/uplot.js';
+
+// uPlot is loaded when the first chart is drawn, so a page paints its
+// numbers without waiting for it.
+let uPlotModule = null;
+function loadUPlot() {
+  if (!uPlotModule) uPlotModule = import('./vendor/uplot.js').then((m) => m.default);
+  return uPlotModule;
+}
 
 let cssLoaded = false;
 function loadCSS() {
@@ -21,6 +28,35 @@ export function themeColor(name, fallback = '#888') {
 
 function dayTs(date) { return Date.parse(date + 'T00:00:00Z') / 1000; }
 
+/** Draws series over days into el with uPlot; returns the plot. */
+function draw(uPlot, el, days, series, height) {
+  const muted = themeColor('--muted', '#9aa4b2');
+  const grid = themeColor('--border', '#353c48');
+  const data = [days.map(dayTs), ...series.map((s) => s.values)];
+  const opts = {
+    width: Math.max(el.clientWidth, 200),
+    height,
+    legend: { show: true, live: false },
+    cursor: { drag: { x: false, y: false } },
+    // Half a day of room on each side keeps the first and last bars whole.
+    scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] } },
+    axes: [
+      { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+      { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 44 },
+    ],
+    series: [
+      { value: (u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
+      ...series.map((s) => {
+        const color = themeColor(s.color, '#35c5f4');
+        return s.bars
+          ? { label: s.label, stroke: color, fill: color + '99', width: 1, paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } }
+          : { label: s.label, stroke: color, width: 2, points: { show: days.length < 40 } };
+      }),
+    ],
+  };
+  return new uPlot(opts, data, el);
+}
+
 /**
  * A chart over days. days: ["2026-12-01", ...]; series: [{label, values,
  * color (CSS variable name), bars (bool)}]. summary is the sentence a
@@ -29,41 +65,24 @@ function dayTs(date) { return Date.parse(date + 'T00:00:00Z') / 1000; }
  */
 export function DayChart({ title, days, series, summary, height = 220 }) {
   const box = useRef(null);
-  const plot = useRef(null);
   useEffect(() => {
     loadCSS();
     const el = box.current;
     if (!el) return undefined;
-    const muted = themeColor('--muted', '#9aa4b2');
-    const grid = themeColor('--border', '#353c48');
-    const data = [days.map(dayTs), ...series.map((s) => s.values)];
-    const opts = {
-      width: Math.max(el.clientWidth, 200),
-      height,
-      legend: { show: true, live: false },
-      cursor: { drag: { x: false, y: false } },
-      // Half a day of room on each side keeps the first and last bars whole.
-      scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] } },
-      axes: [
-        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 44 },
-      ],
-      series: [
-        { value: (u, v) => (v == null ? '' : new Date(v * 1000).toISOString().slice(0, 10)) },
-        ...series.map((s) => {
-          const color = themeColor(s.color, '#35c5f4');
-          return s.bars
-            ? { label: s.label, stroke: color, fill: color + '99', width: 1, paths: uPlot.paths.bars({ size: [0.6, 40] }), points: { show: false } }
-            : { label: s.label, stroke: color, width: 2, points: { show: days.length < 40 } };
-        }),
-      ],
+    let live = true;
+    let plot = null;
+    let ro = null;
+    loadUPlot().then((uPlot) => {
+      if (!live) return;
+      plot = draw(uPlot, el, days, series, height);
+      ro = new ResizeObserver(() => plot && plot.setSize({ width: Math.max(el.clientWidth, 200), height }));
+      ro.observe(el);
+    }, (e) => console.warn('chart library not loaded', e));
+    return () => {
+      live = false;
+      if (ro) ro.disconnect();
+      if (plot) plot.destroy();
     };
-    plot.current = new uPlot(opts, data, el);
-    const ro = new ResizeObserver(() => {
-      if (plot.current) plot.current.setSize({ width: Math.max(el.clientWidth, 200), height });
-    });
-    ro.observe(el);
-    return () => { ro.disconnect(); plot.current.destroy(); plot.current = null; };
   }, [JSON.stringify(days), JSON.stringify(series.map((s) => s.values)), height]);
 
   return html`<figure class="chart">
