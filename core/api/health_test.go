@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,7 +47,7 @@ func (h *harness) health(t *testing.T) (healthBody, string) {
 
 // fillSQLite caps the database at its current size on every connection of
 // the pool, so SQLite refuses to grow it with SQLITE_FULL ("database or
-// disk is full") as on a full disk; a cap of 0 lifts it.
+// disk is full") as on a full disk; lift removes the cap.
 func fillSQLite(t *testing.T, st *store.Store, lift bool) {
 	t.Helper()
 	ctx := context.Background()
@@ -59,35 +58,7 @@ func fillSQLite(t *testing.T, st *store.Store, lift bool) {
 			t.Fatal(err)
 		}
 	}
-	n := db.Stats().MaxOpenConnections
-	hold := make(chan struct{})
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer conn.Close()
-			if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
-				errs <- err
-			}
-			<-hold
-		}()
-	}
-	for db.Stats().InUse < n && len(errs) == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	close(hold)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+	storetest.LimitSQLiteSize(t, st, pages)
 }
 
 func TestHealthReportsStorageWritesFailing(t *testing.T) {

@@ -5,53 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/store"
+	"github.com/vibequality/searcharr/core/store/storetest"
 )
-
-// limitSQLiteSize caps the database at pages pages on every connection of
-// the pool: SQLite then refuses to grow it with SQLITE_FULL, "database or
-// disk is full", exactly as when the disk has no room left.
-func limitSQLiteSize(t *testing.T, s *store.Store, pages int) {
-	t.Helper()
-	ctx := context.Background()
-	db := s.DB()
-	n := db.Stats().MaxOpenConnections
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	hold := make(chan struct{})
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer conn.Close()
-			if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
-				errs <- err
-			}
-			// Every connection is held until all are set, so none is set
-			// twice and none is left out.
-			<-hold
-		}()
-	}
-	for db.Stats().InUse < n && len(errs) == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	close(hold)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-}
 
 func TestStorageHealthReportsADiskFullUntilAWriteSucceeds(t *testing.T) {
 	ctx := context.Background()
@@ -67,7 +26,7 @@ func TestStorageHealthReportsADiskFullUntilAWriteSucceeds(t *testing.T) {
 	if err := s.DB().QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		t.Fatal(err)
 	}
-	limitSQLiteSize(t, s, pages)
+	storetest.LimitSQLiteSize(t, s, pages)
 	var writeErr error
 	for i := 0; i < 500 && writeErr == nil; i++ {
 		_, writeErr = s.Users().Create(ctx, domain.User{Username: fmt.Sprintf("user-%d-%s", i, strings.Repeat("x", 200)), PasswordHash: strings.Repeat("h", 500)})
@@ -87,7 +46,7 @@ func TestStorageHealthReportsADiskFullUntilAWriteSucceeds(t *testing.T) {
 		t.Fatalf("a read cleared the storage failure: %q", p)
 	}
 	// Room again: the next write succeeds and clears it.
-	limitSQLiteSize(t, s, 1<<30)
+	storetest.LimitSQLiteSize(t, s, 1<<30)
 	if _, err := s.Users().Create(ctx, domain.User{Username: "after", PasswordHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
