@@ -196,12 +196,14 @@ func endToEnd(t *testing.T, databaseURL string) {
 		}
 	}
 	// Paced by the instance's token bucket (burst 1): in any window at most
-	// 1 + rate×window commands arrive, with 50 ms of slack for the time a
-	// send spends between its token and the simulator on a loaded machine.
+	// 1 + rate×window commands arrive, with 150 ms of slack for the time a
+	// send spends between its token and the simulator on a loaded machine
+	// (the race detector and a busy CI host have delayed one send by 64 ms).
+	// An unpaced sender still fails: eight sends arrive within milliseconds.
 	for i := range posts {
 		for j := i + 1; j < len(posts); j++ {
 			window := posts[j].Time.Sub(posts[i].Time).Seconds()
-			if allowed := 1 + rate*(window+0.05); float64(j-i+1) > allowed {
+			if allowed := 1 + rate*(window+0.15); float64(j-i+1) > allowed {
 				t.Fatalf("%d commands within %.3fs at %v/s with burst 1", j-i+1, window, rate)
 			}
 		}
