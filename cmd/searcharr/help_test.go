@@ -14,7 +14,7 @@ func TestHelpListsSubcommands(t *testing.T) {
 		if code := run(args, &out, &errOut); code != 0 {
 			t.Fatalf("%v exited %d: %s", args, code, errOut.String())
 		}
-		for _, sub := range []string{"serve", "migrate", "plugins list", "user create", "version", "http://localhost:7337/"} {
+		for _, sub := range []string{"serve", "migrate", "plugins list", "user create", "healthcheck", "version", "http://localhost:7337/"} {
 			if !strings.Contains(out.String(), sub) {
 				t.Errorf("%v does not mention %q:\n%s", args, sub, out.String())
 			}

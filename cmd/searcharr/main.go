@@ -5,7 +5,8 @@
 //	searcharr migrate          apply database migrations and exit
 //	searcharr plugins list     list the strategy plugins
 //	searcharr user create      create a user
-//	searcharr version          print the version
+//	searcharr healthcheck      check the local server's /health (exit 0 or 1)
+//	searcharr version          print the version, commit and build date
 package main
 
 import (
@@ -17,6 +18,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// Time-zone data is compiled in, so TZ works in an image that has no
+	// /usr/share/zoneinfo.
+	_ "time/tzdata"
 )
 
 func main() {
@@ -46,8 +51,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = pluginCmd(rest)
 	case "user":
 		err = userCmd(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		err = healthcheck(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "searcharr", Version)
+		printVersion(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -72,7 +79,8 @@ commands:
   plugins list          list strategy plugins: name, version, source, protocol
   plugin serve NAME     run a built-in strategy as a plugin process (used by serve)
   user create           create a user (--username, password on stdin or --password-file)
-  version               print the version
+  healthcheck           check the server on this host (/health): exit 0 when it answers 200, 1 otherwise
+  version               print the version, commit, build date and Go version
 
 Every flag of serve can also be set with a SEARCHARR_* environment variable;
 run "searcharr serve --help" for the list.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/vibequality/searcharr/core/config"
@@ -58,9 +60,9 @@ func pluginsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // newPluginHost returns a plugin host for the built-ins of this binary and
 // the plugin directory.
 func newPluginHost(cfg config.Config, log *slog.Logger) (*pluginhost.Host, error) {
-	self, err := os.Executable()
+	self, err := selfPath(os.Executable, os.Args[0])
 	if err != nil {
-		return nil, fmt.Errorf("unable to find the searcharr executable: %w", err)
+		return nil, err
 	}
 	return pluginhost.New(pluginhost.Config{
 		SelfPath:    self,
@@ -70,6 +72,25 @@ func newPluginHost(cfg config.Config, log *slog.Logger) (*pluginhost.Host, error
 		PlanTimeout: cfg.PluginPlanTimeout,
 		HangTimeout: cfg.PluginHangTimeout,
 	}, log)
+}
+
+// selfPath is the path of this executable, which the built-in plugins run
+// from. os.Executable reads /proc on Linux; in a root without /proc (a
+// bare chroot) the path the process was started with is used instead,
+// when it names a file.
+func selfPath(executable func() (string, error), arg0 string) (string, error) {
+	self, err := executable()
+	if err == nil {
+		return self, nil
+	}
+	if strings.ContainsRune(arg0, filepath.Separator) {
+		if abs, absErr := filepath.Abs(arg0); absErr == nil {
+			if fi, statErr := os.Stat(abs); statErr == nil && fi.Mode().IsRegular() {
+				return abs, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("unable to find the searcharr executable: %w", err)
 }
 
 func orDash(s string) string {

@@ -38,6 +38,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	log := cfg.NewLogger(stderr)
 	// Metrics live in their own registry, served at /metrics.
 	meters := metrics.New()
+	meters.SetBuildInfo(Version, Commit, Date)
 
 	st, secretKey, err := openStore(ctx, cfg, log, false)
 	if err != nil {
@@ -200,7 +201,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
-	log.Info("searcharr started", "listen", cfg.Listen, "database", st.Dialect(), "version", Version,
+	log.Info("searcharr started", "listen", cfg.Listen, "database", st.Dialect(), "version", Version, "commit", Commit,
 		"plugins", len(plugins.List()))
 	log.Info("open the web UI", "url", uiURL(cfg.BaseURL, cfg.Listen))
 	if n, err := st.Users().Count(ctx); err == nil && n == 0 {
