@@ -54,6 +54,14 @@ func TestQueueSubscriptions(t *testing.T) {
 				"body.subscriptions[0].condition", "numbers only"},
 			{map[string]any{"subscriptions": []map[string]any{{"event_type": "Nope"}}}, "body.subscriptions[0].event_type", ""},
 			{map[string]any{"subscriptions": []map[string]any{{"event_type": "Grab", "condition": strings.Repeat("x", 2000)}}}, "body.subscriptions[0].condition", ""},
+			// Work is bounded by construction: range sizes, loop nesting, and
+			// the passes of loops known when saving.
+			{map[string]any{"subscriptions": []map[string]any{{"event_type": "Grab", "condition": `let r = 1..9000; all(r, {all(r, {all(r, {true})})})`}}},
+				"body.subscriptions[0].condition", "at most 1000 allowed"},
+			{map[string]any{"subscriptions": []map[string]any{{"event_type": "Grab", "condition": `let r = 1..1000; all(r, {all(r, {true})})`}}},
+				"body.subscriptions[0].condition", "loops would run"},
+			{map[string]any{"subscriptions": []map[string]any{{"event_type": "Grab", "condition": `all(event.episodes, {all(event.episodes, {all(event.episodes, {true})})})`}}},
+				"body.subscriptions[0].condition", "nests loops 3 deep"},
 		} {
 			r := h.do("PUT", path, tc.body, a)
 			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), tc.location) || !strings.Contains(string(r.Body), tc.text) {

@@ -371,3 +371,10 @@ func (p *Processor) publishNotification(ctx context.Context, kind domain.EventKi
 	}
 	return nil
 }
+
+// permanentError is a failure no retry can mend, such as a subscription
+// condition over its evaluation budget: the delivery is parked with it.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -42,13 +43,22 @@ func (p *Processor) trigger(ctx context.Context, log *slog.Logger, d domain.Webh
 		}
 	}
 	done := map[int64]bool{}
+	var over []error
 	for _, s := range subs {
 		if done[s.QueueID] {
 			continue
 		}
 		if s.Condition != "" {
-			ok, err := p.match(s.Condition, ev.Raw)
-			if err != nil {
+			ok, err := p.match(ctx, s.Condition, ev.Raw)
+			switch {
+			case errors.Is(err, condition.ErrBudget):
+				// The condition's fault, the same at every try: the other
+				// queues still get their trigger, then the delivery is
+				// parked with the reason.
+				over = append(over, fmt.Errorf("queue %d: %w", s.QueueID, err))
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case err != nil:
 				log.Warn("subscription condition failed; treated as false", "queue_id", s.QueueID, "err", err)
 			}
 			if !ok {
@@ -62,6 +72,9 @@ func (p *Processor) trigger(ctx context.Context, log *slog.Logger, d domain.Webh
 			return fmt.Errorf("unable to publish the trigger of queue %d: %w", s.QueueID, err)
 		}
 		log.Info("webhook triggered a queue", "queue_id", s.QueueID, "items", len(items))
+	}
+	if len(over) > 0 {
+		return &permanentError{errors.Join(over...)}
 	}
 	return nil
 }
@@ -82,15 +95,17 @@ func (p *Processor) itemsOf(ctx context.Context, instanceID int64, ev Event) ([]
 	return items, nil
 }
 
-// match evaluates a stored condition; conditions are compiled once.
-func (p *Processor) match(src string, raw map[string]any) (bool, error) {
+// match evaluates a stored condition; conditions are compiled once. A
+// stored condition that no longer compiles (the bounds tightened since it
+// was saved) is over its budget.
+func (p *Processor) match(ctx context.Context, src string, raw map[string]any) (bool, error) {
 	p.mu.Lock()
 	c, ok := p.conditions[src]
 	p.mu.Unlock()
 	if !ok {
 		var err error
 		if c, err = condition.Compile(src); err != nil {
-			return false, err
+			return false, fmt.Errorf("%w: %w", condition.ErrBudget, err)
 		}
 		p.mu.Lock()
 		if len(p.conditions) > 1000 {
@@ -99,5 +114,5 @@ func (p *Processor) match(src string, raw map[string]any) (bool, error) {
 		p.conditions[src] = c
 		p.mu.Unlock()
 	}
-	return c.Match(raw)
+	return c.Match(ctx, raw)
 }

@@ -11,11 +11,15 @@
 //
 // filter must give true or false, priority a number (higher first). Both
 // are compiled once per run and checked when the queue is saved: errors
-// name the option and the line and column. Expressions are bounded: at most
-// MaxExpressionLength bytes, MaxNodes syntax nodes and MaxNesting nested
-// brackets, MemoryBudget of allocation and EvalTimeout per evaluation, so a
-// hostile expression is refused when saved or stops the run with an error;
-// it never hangs it.
+// name the option and the line and column. Expressions are bounded by
+// construction: at most MaxExpressionLength bytes, MaxNodes syntax nodes,
+// MaxNesting nested brackets, ranges of at most MaxRange elements with
+// literal ends, loops nested at most MaxLoopDepth deep and, where their
+// collections are known when compiling, MaxSteps passes in all. Each
+// evaluation runs in the caller's goroutine within MaxSteps loop passes,
+// MemoryBudget of allocation and EvalTimeout, and stops there: a hostile
+// expression is refused when saved or stops the run with an error; it
+// never hangs it, and nothing keeps running after it.
 //
 // Because priority can put any item first, the strategy reads the whole
 // wanted list(s); the host caches them.
@@ -28,6 +32,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -112,7 +117,6 @@ func (*Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, error
 	}
 
 	ev := newEvaluator()
-	defer ev.close()
 	var kept []candidate
 	for i := range items {
 		it := &items[i]
@@ -152,12 +156,13 @@ func (*Strategy) Plan(ctx context.Context, req sdk.PlanRequest) (sdk.Plan, error
 
 // judge runs the filters and the priority on one item. A filter that is
 // false or fails on the item gives a "filtered" reason; an evaluation that
-// outlives its time or the run's context is an error that stops the run.
+// exceeds its budget or outlives the run's context is an error that stops
+// the run.
 func judge(ctx context.Context, ev *evaluator, progs *compiled, env Env) (reason string, prio float64, err error) {
 	for _, p := range progs.filters {
 		out, err := ev.eval(ctx, p, env)
 		switch {
-		case err == errTimeout || ctx.Err() != nil:
+		case errors.Is(err, errOverBudget) || ctx.Err() != nil:
 			return "", 0, fmt.Errorf("filter %q: %w", p.source, err)
 		case err != nil:
 			return wanted.Reason(wanted.ReasonFiltered, fmt.Sprintf("%s failed: %v", p.source, err)), 0, nil
@@ -170,7 +175,7 @@ func judge(ctx context.Context, ev *evaluator, progs *compiled, env Env) (reason
 	}
 	out, err := ev.eval(ctx, progs.priority, env)
 	switch {
-	case err == errTimeout || ctx.Err() != nil:
+	case errors.Is(err, errOverBudget) || ctx.Err() != nil:
 		return "", 0, fmt.Errorf("priority: %w", err)
 	case err != nil:
 		return wanted.Reason(wanted.ReasonFiltered, fmt.Sprintf("priority failed: %v", err)), 0, nil

@@ -12,6 +12,8 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/vibequality/searcharr/internal/exprlimit"
 )
 
 // Bounds of expressions, so that a hostile one cannot hang or exhaust a
@@ -26,8 +28,18 @@ const (
 	// MemoryBudget bounds what one evaluation may allocate, in the
 	// expression VM's units (about one per element of a built array).
 	MemoryBudget = 50_000
-	// EvalTimeout bounds one evaluation.
+	// EvalTimeout bounds one evaluation's time.
 	EvalTimeout = 250 * time.Millisecond
+	// MaxRange bounds the elements of a range a..b, whose ends must be
+	// literals.
+	MaxRange = 1000
+	// MaxLoopDepth bounds how deeply loops (the predicates of all, any,
+	// filter, map, ...) nest.
+	MaxLoopDepth = 2
+	// MaxSteps bounds the passes through loop bodies of one evaluation:
+	// estimated when compiling over the collections known then, counted
+	// when evaluating.
+	MaxSteps = 10_000
 	// MaxStringLength bounds a string an expression builds with +.
 	MaxStringLength = 4096
 )
@@ -56,17 +68,20 @@ func concat(params ...any) (any, error) {
 	return a + b, nil
 }
 
+// limits are the bounds exprlimit enforces.
+var limits = exprlimit.Limits{MaxRange: MaxRange, MaxDepth: MaxLoopDepth, MaxSteps: MaxSteps}
+
 // options are the compile options every expression gets.
 func options() []expr.Option {
 	opts := []expr.Option{
-		expr.Env(Env{}), expr.MaxNodes(MaxNodes), expr.Optimize(false), expr.DisableAllBuiltins(),
+		expr.Env(runEnv{}), expr.MaxNodes(MaxNodes), expr.Optimize(false), expr.DisableAllBuiltins(),
 		expr.Function("__concat", concat, new(func(string, string) string)),
 		expr.Operator("+", "__concat"),
 	}
 	for _, b := range builtins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
-	return opts
+	return append(opts, limits.Options()...)
 }
 
 // kind is what an expression must produce.
@@ -106,6 +121,9 @@ func compileExpr(source string, k kind) (*program, error) {
 	}
 	if err := checkPlus(prog); err != nil {
 		return nil, err
+	}
+	if err := limits.Check(prog); err != nil {
+		return nil, positioned(err)
 	}
 	return &program{source: source, prog: prog, kind: k}, nil
 }
@@ -184,11 +202,15 @@ func tooDeep(s string) (line, col int, ok bool) {
 type exprError struct {
 	line, column int
 	msg          string
+	// err is the sentinel the error is, if any.
+	err error
 }
 
 func (e *exprError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.line, e.column, e.msg)
 }
+
+func (e *exprError) Unwrap() error { return e.err }
 
 // positioned turns an expr error into an *exprError; an error about the
 // whole expression (such as its result type) is placed at its start.
@@ -209,81 +231,60 @@ func firstLine(s string) string {
 	return s
 }
 
-// evaluator runs programs one at a time on a goroutine of its own, so that
-// a run can give up on an evaluation that takes too long.
+// evaluator runs programs in the caller's goroutine, each within its
+// bounds: MaxSteps passes through loop bodies, MemoryBudget, EvalTimeout
+// and the run's context. An evaluation past them stops where it is; none
+// is left running.
 type evaluator struct {
-	jobs    chan job
-	results chan result
-	timer   *time.Timer
-}
-
-type job struct {
-	p   *program
-	env Env
-}
-
-type result struct {
-	out any
-	err error
+	machine vm.VM
 }
 
 func newEvaluator() *evaluator {
-	e := &evaluator{jobs: make(chan job), results: make(chan result, 1), timer: time.NewTimer(time.Hour)}
-	e.timer.Stop()
-	go func() {
-		machine := &vm.VM{MemoryBudget: MemoryBudget}
-		for j := range e.jobs {
-			out, err := machine.Run(j.p.prog, j.env)
-			e.results <- result{out, err}
-		}
-	}()
-	return e
+	return &evaluator{machine: vm.VM{MemoryBudget: MemoryBudget}}
 }
 
-// errTimeout is an evaluation that outlived EvalTimeout. The evaluator is
-// unusable after it.
-var errTimeout = &exprError{line: 1, column: 1, msg: fmt.Sprintf("took longer than %s", EvalTimeout)}
+// errOverBudget is an evaluation stopped by its step budget, its memory
+// budget or EvalTimeout: the expression's fault, whatever the item.
+var errOverBudget = fmt.Errorf("exceeds its evaluation budget (%d loop passes, %d memory units, %s)", MaxSteps, MemoryBudget, EvalTimeout)
 
-// eval runs p on env within EvalTimeout and ctx.
+// eval runs p on env within its bounds and ctx.
 func (e *evaluator) eval(ctx context.Context, p *program, env Env) (any, error) {
-	select {
-	case e.jobs <- job{p, env}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	e.timer.Reset(EvalTimeout)
-	defer e.timer.Stop()
-	select {
-	case r := <-e.results:
-		if r.err != nil {
-			return nil, positioned(r.err)
-		}
-		return r.out, nil
-	case <-e.timer.C:
-		return nil, errTimeout
-	case <-ctx.Done():
+	evalCtx, cancel := context.WithTimeout(ctx, EvalTimeout)
+	defer cancel()
+	out, err := e.machine.Run(p.prog, runEnv{Env: env, Meter: exprlimit.NewMeter(evalCtx, MaxSteps)})
+	switch {
+	case err == nil:
+		return out, nil
+	case ctx.Err() != nil:
 		return nil, ctx.Err()
+	case exprlimit.IsBudget(err) || strings.Contains(err.Error(), "memory budget exceeded"):
+		e := positioned(err).(*exprError)
+		e.msg, e.err = fmt.Sprintf("%s: %s", errOverBudget, e.msg), errOverBudget
+		return nil, e
 	}
+	return nil, positioned(err)
 }
 
-// close ends the evaluator's goroutine once its current evaluation, if
-// any, returns (the memory budget bounds it).
-func (e *evaluator) close() { close(e.jobs) }
+// runEnv is what an evaluation sees: Env, and the meter its loops spend.
+type runEnv struct {
+	Env
+	Meter *exprlimit.Meter `expr:"exprlimit.meter"`
+}
 
 // probe evaluates p once on a sample item, so that an expression that
-// blows up whatever the item (a huge range, an allocation in a loop) is
-// refused when it is saved rather than at every run. Errors that depend on
-// the item's values are not the expression's fault and pass.
+// blows up whatever the item (a loop over its budget, an allocation in a
+// loop, a string too long) is refused when it is saved rather than at every
+// run. Errors that depend on the item's values are not the expression's
+// fault and pass.
 func probe(p *program) error {
-	e := newEvaluator()
-	defer e.close()
-	_, err := e.eval(context.Background(), p, sampleEnv())
+	_, err := newEvaluator().eval(context.Background(), p, sampleEnv())
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	if errors.Is(err, errTimeout) || strings.Contains(msg, "memory budget exceeded") ||
-		strings.Contains(msg, "string longer than") {
+	if errors.Is(err, errOverBudget) || strings.Contains(err.Error(), "string longer than") {
 		return err
 	}
 	return nil

@@ -5,45 +5,69 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
-	"time"
 
-	"github.com/expr-lang/expr"
+	"github.com/vibequality/searcharr/internal/cputest"
+	"github.com/vibequality/searcharr/sdk"
 )
 
-// An evaluation that outlives EvalTimeout is given up on, so a run cannot
-// hang on it; a cancelled run stops waiting at once.
-func TestEvaluationIsBoundedInTime(t *testing.T) {
-	release := make(chan struct{})
-	defer close(release)
-	slow, err := expr.Compile(`stall() && monitored`, expr.Env(Env{}), expr.AsBool(),
-		expr.Function("stall", func(...any) (any, error) { <-release; return true, nil }, new(func() bool)))
+// An evaluation over its step budget stops with errOverBudget, which stops
+// the run; a cancelled run stops at once.
+func TestEvaluationIsBounded(t *testing.T) {
+	p, err := compileExpr(`all(tags, {all(tags, {true})})`, boolean)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &program{source: "stall()", prog: slow, kind: boolean}
-
+	big := Env{Tags: make([]string, 1000)}
 	ev := newEvaluator()
-	start := time.Now()
-	if _, err := ev.eval(context.Background(), p, Env{}); !errors.Is(err, errTimeout) {
-		t.Fatalf("eval = %v, want the timeout", err)
+	if _, err := ev.eval(context.Background(), p, big); !errors.Is(err, errOverBudget) {
+		t.Fatalf("eval = %v, want errOverBudget", err)
 	}
-	if d := time.Since(start); d > 10*EvalTimeout {
-		t.Errorf("gave up after %s", d)
+	if _, err := ev.eval(context.Background(), p, Env{Tags: make([]string, 50)}); err != nil {
+		t.Fatalf("eval within budget = %v", err)
 	}
-	ev.close()
-
-	ev = newEvaluator()
-	defer ev.close()
+	reason, _, err := judge(context.Background(), ev, &compiled{filters: []*program{p}}, big)
+	if !errors.Is(err, errOverBudget) || reason != "" {
+		t.Fatalf("judge = %q, %v; want the run stopped", reason, err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(10*time.Millisecond, cancel)
-	if _, err := ev.eval(ctx, p, Env{}); !errors.Is(err, context.Canceled) {
+	cancel()
+	if _, err := ev.eval(ctx, p, Env{Tags: make([]string, 50)}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("eval = %v, want context.Canceled", err)
 	}
-	reason, _, err := judge(context.Background(), newEvaluator(), &compiled{filters: []*program{p}}, Env{})
-	if !errors.Is(err, errTimeout) || reason != "" {
-		t.Fatalf("judge = %q, %v; want the run stopped by the timeout", reason, err)
+}
+
+// An evaluation within its step budget but slow on its data stops at
+// EvalTimeout, in the caller's goroutine.
+func TestEvaluationStopsAtItsDeadline(t *testing.T) {
+	p, err := compileExpr(`all(tags, {all(tags, {lower(title) != ""})})`, boolean)
+	if err != nil {
+		t.Fatal(err)
 	}
+	// 8100 passes lowering 1 MiB each: seconds, unless the deadline stops it.
+	env := Env{Tags: make([]string, 90), Title: strings.Repeat("A", 1<<20)}
+	_, err = newEvaluator().eval(context.Background(), p, env)
+	if !errors.Is(err, errOverBudget) || !strings.Contains(err.Error(), "deadline") {
+		t.Fatalf("eval = %v, want it stopped at its deadline", err)
+	}
+}
+
+// TestRefusedFilterLeavesCPUIdle: the filter that kept a core busy after
+// it was refused is refused by construction, and nothing runs on.
+func TestRefusedFilterLeavesCPUIdle(t *testing.T) {
+	for _, filter := range []string{
+		`let r = 1..9000; all(r, {all(r, {all(r, {true})})})`,
+		`all(1..1000, {all(1..1000, {true})})`,
+	} {
+		cfg, _ := json.Marshal(map[string]any{"filter": filter})
+		err := New().Validate(context.Background(), cfg)
+		var ce sdk.ConfigErrors
+		if !errors.As(err, &ce) || len(ce) != 1 || ce[0].Path != "filter" || ce[0].Line != 1 {
+			t.Fatalf("%s: Validate = %v, want one error at filter, line 1", filter, err)
+		}
+	}
+	cputest.AssertIdle(t)
 }
 
 // TestSchemaListsTheExpressionFields: the fields the schema offers an

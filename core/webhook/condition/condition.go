@@ -4,20 +4,28 @@
 //
 //	event.eventType == "EpisodeFileDelete" && event.deleteReason == "missingFromDisk"
 //
-// Expressions are bounded (length, syntax tree size, memory) so that a
-// hostile one cannot hang or exhaust the host, and string building with +
-// is refused.
+// Expressions are bounded so that a hostile one cannot hang or exhaust the
+// host: by construction when compiled (length, syntax tree size, range
+// sizes, nesting of loops, and the passes of the loops known then; string
+// building with + is refused), and when evaluated (memory, a step budget
+// counting every pass through a loop, and a deadline), in the caller's
+// goroutine: an evaluation over its budget stops and fails.
 package condition
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
+	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/vibequality/searcharr/internal/exprlimit"
 )
 
 // Bounds of a condition.
@@ -29,7 +37,26 @@ const (
 	// MemoryBudget bounds what one evaluation may allocate, in the VM's
 	// units (about one per element of a built array).
 	MemoryBudget = 10_000
+	// MaxRange bounds the elements of a range a..b, whose ends must be
+	// literals.
+	MaxRange = 1000
+	// MaxLoopDepth bounds how deeply loops (the predicates of all, any,
+	// filter, map, ...) nest.
+	MaxLoopDepth = 2
+	// MaxSteps bounds the passes through loop bodies of one evaluation:
+	// estimated when compiling over the collections known then, counted
+	// when evaluating.
+	MaxSteps = 100_000
+	// EvalTimeout bounds one evaluation's time.
+	EvalTimeout = 250 * time.Millisecond
 )
+
+// limits are the bounds exprlimit enforces.
+var limits = exprlimit.Limits{MaxRange: MaxRange, MaxDepth: MaxLoopDepth, MaxSteps: MaxSteps}
+
+// ErrBudget is an evaluation stopped by its step budget or its deadline:
+// the condition's fault, the same at every try.
+var ErrBudget = errors.New("condition: evaluation budget exceeded")
 
 // builtins are the functions a condition may call: none builds a string or
 // an array bigger than its input.
@@ -44,9 +71,10 @@ type Condition struct {
 	prog   *vm.Program
 }
 
-// env is what a condition sees.
+// env is what a condition sees; the meter is reachable only by the loops.
 type env struct {
-	Event map[string]any `expr:"event"`
+	Event map[string]any   `expr:"event"`
+	Meter *exprlimit.Meter `expr:"exprlimit.meter"`
 }
 
 // Error is a compile error with its position in the source (1-based; 0
@@ -72,7 +100,11 @@ func Compile(source string) (*Condition, error) {
 	for _, b := range builtins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
+	opts = append(opts, limits.Options()...)
 	prog, err := expr.Compile(source, opts...)
+	if err == nil {
+		err = limits.Check(prog)
+	}
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
@@ -140,13 +172,22 @@ func numeric(t reflect.Type) bool {
 // String returns the condition's source.
 func (c *Condition) String() string { return c.source }
 
-// Match evaluates the condition against a decoded webhook body. A runtime
-// error (a field of the wrong type, the memory budget spent) is returned
-// and means no match.
-func (c *Condition) Match(event map[string]any) (bool, error) {
+// Match evaluates the condition against a decoded webhook body, within
+// MaxSteps, MemoryBudget, EvalTimeout and ctx. A runtime error (a field of
+// the wrong type) is returned and means no match; an evaluation stopped by
+// its bounds wraps ErrBudget.
+func (c *Condition) Match(ctx context.Context, event map[string]any) (bool, error) {
+	evalCtx, cancel := context.WithTimeout(ctx, EvalTimeout)
+	defer cancel()
 	machine := vm.VM{MemoryBudget: MemoryBudget}
-	out, err := machine.Run(c.prog, env{Event: event})
+	out, err := machine.Run(c.prog, env{Event: event, Meter: exprlimit.NewMeter(evalCtx, MaxSteps)})
 	if err != nil {
+		if ctx.Err() != nil {
+			return false, fmt.Errorf("condition: %w", ctx.Err())
+		}
+		if exprlimit.IsBudget(err) || strings.Contains(err.Error(), "memory budget exceeded") {
+			return false, fmt.Errorf("%w: %w", ErrBudget, err)
+		}
 		return false, fmt.Errorf("condition: %w", err)
 	}
 	ok, isBool := out.(bool)

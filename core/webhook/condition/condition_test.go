@@ -1,6 +1,7 @@
 package condition
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestCompileAndMatch(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.src, err)
 		}
-		got, err := c.Match(event)
+		got, err := c.Match(context.Background(), event)
 		if err != nil || got != tc.want {
 			t.Fatalf("%s = %v, %v; want %v", tc.src, got, err, tc.want)
 		}
@@ -45,6 +46,10 @@ func TestCompileRefuses(t *testing.T) {
 		{"event.a == 1 &&\n  event.b + event.c", "+ is allowed on numbers only", 2, 11},
 		{`repeat("a", 1000000) == ""`, "repeat", 0, 0},
 		{strings.Repeat("x", MaxLength+1), "at most", 0, 0},
+		{`let r = 1..9000; all(r, {all(r, {all(r, {true})})})`, "range 1..9000 has 9000 elements, at most 1000 allowed", 1, 10},
+		{`let r = 1..1000; all(r, {all(r, {true})})`, "loops would run 1001000 times, at most 100000 allowed", 1, 26},
+		{`all(event.episodes, {all(event.episodes, {all(event.episodes, {true})})})`, "nests loops 3 deep, at most 2 allowed", 0, 0},
+		{`len(1..event.series.id) > 0`, "a range's ends must be whole-number literals", 0, 0},
 	} {
 		_, err := Compile(tc.src)
 		var ce *Error
@@ -58,18 +63,40 @@ func TestCompileRefuses(t *testing.T) {
 }
 
 func TestMatchIsBounded(t *testing.T) {
-	c, err := Compile(`len(map(1..100000000, # * 2)) > 0`)
+	// Loops over the event's own arrays are known only when evaluating: the
+	// step budget stops them.
+	c, err := Compile(`all(event.episodes, {all(event.episodes, {true})})`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := c.Match(map[string]any{}); err == nil || ok {
-		t.Fatalf("a huge range = %v, %v; want the memory budget to stop it", ok, err)
+	episodes := make([]any, 1000)
+	for i := range episodes {
+		episodes[i] = map[string]any{"id": float64(i)}
+	}
+	ok, err := c.Match(context.Background(), map[string]any{"episodes": episodes})
+	if !errors.Is(err, ErrBudget) || ok {
+		t.Fatalf("10⁶ passes = %v, %v; want ErrBudget", ok, err)
+	}
+	if ok, err := c.Match(context.Background(), map[string]any{"episodes": episodes[:100]}); err != nil || !ok {
+		t.Fatalf("10⁴ passes = %v, %v; want a match", ok, err)
+	}
+	c, err = Compile(`len(map(event.episodes, {map(event.episodes, {#})})) > 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.Match(context.Background(), map[string]any{"episodes": episodes[:200]}); !errors.Is(err, ErrBudget) || ok {
+		t.Fatalf("4×10⁴ allocations = %v, %v; want the memory budget to stop it", ok, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Match(ctx, map[string]any{"episodes": episodes[:10]}); errors.Is(err, ErrBudget) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled = %v; want context.Canceled, not the condition's fault", err)
 	}
 	c, err = Compile(`event.series.id == 5`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := c.Match(map[string]any{"series": "not an object"}); ok {
+	if ok, err := c.Match(context.Background(), map[string]any{"series": "not an object"}); ok {
 		t.Fatalf("wrong type matched: %v", err)
 	}
 }
