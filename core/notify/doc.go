@@ -50,8 +50,14 @@
 //
 // or, when the sink has a template, the output of that Go text/template
 // executed with TemplateData (parsed and tried on a sample event when the
-// sink is saved; executed with a one-second deadline and a 64 KiB output
-// cap). Every request carries:
+// sink is saved; executed in the sender's goroutine with a one-second
+// deadline and a 64 KiB output cap). Because text/template cannot be
+// interrupted, a template's work is bounded by construction: range loops
+// only over the event's Data (never a number such as .At.UnixNano), ranges
+// nest at most two deep, printf, call and sub-templates are refused, and
+// an event whose data would make the loops run more than a million node
+// passes is refused before the template starts (template_check.go). Every
+// request carries:
 //
 //	X-Searcharr-Event:     the event kind
 //	X-Searcharr-Delivery:  the message id, the same on every retry

@@ -40,14 +40,17 @@ func TestSanitize(t *testing.T) {
 // TestRenderLimits: a template is stopped by its deadline and its output
 // cap.
 func TestRenderLimits(t *testing.T) {
-	slow := template.Must(template.New("t").Funcs(template.FuncMap{"slow": func() string {
+	slow := &payloadTemplate{ctx: context.Background(), tmpl: template.Must(template.New("t").Funcs(template.FuncMap{"slow": func() string {
 		time.Sleep(200 * time.Millisecond)
 		return "x"
-	}}).Parse(`{{slow}}{{slow}}{{slow}}`))
+	}}).Parse(`{{slow}}{{slow}}{{slow}}`))}
 	if _, err := render(context.Background(), slow, TemplateData{}, 1<<10, 50*time.Millisecond); err == nil || !strings.Contains(err.Error(), "longer than") {
 		t.Fatalf("slow template: %v", err)
 	}
-	big := template.Must(parseTemplate(`{{range .Data.items}}0123456789{{end}}`))
+	big, err := parseTemplate(`{{range .Data.items}}0123456789{{end}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	items := make([]any, 100)
 	if _, err := render(context.Background(), big, TemplateData{Data: map[string]any{"items": items}}, 100, time.Second); err == nil ||
 		!strings.Contains(err.Error(), "larger than 100 bytes") {
@@ -56,5 +59,41 @@ func TestRenderLimits(t *testing.T) {
 	out, err := render(context.Background(), big, TemplateData{Data: map[string]any{"items": items[:3]}}, 100, time.Second)
 	if err != nil || string(out) != strings.Repeat("0123456789", 3) {
 		t.Fatalf("small output = %q, %v", out, err)
+	}
+}
+
+// TestRenderCountsPasses: nested loops that write nothing cannot be
+// interrupted, so an event whose data would make them run too long is
+// refused before the template starts.
+func TestRenderCountsPasses(t *testing.T) {
+	p, err := parseTemplate(`{{range .Data.items}}{{range $.Data.items}}{{if .}}{{end}}{{end}}{{end}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := make([]any, 5000)
+	if _, err := render(context.Background(), p, TemplateData{Data: map[string]any{"items": items}}, 1<<10, time.Second); err == nil ||
+		!strings.Contains(err.Error(), "at most 1000000 allowed") {
+		t.Fatalf("2.5×10⁷ passes: %v", err)
+	}
+	if _, err := render(context.Background(), p, TemplateData{Data: map[string]any{"items": items[:100]}}, 1<<10, time.Second); err != nil {
+		t.Fatalf("10⁴ passes: %v", err)
+	}
+}
+
+// TestRenderStopsFunctionsAtDeadline: functions whose work grows with the
+// data fail once the deadline passed, in the caller's goroutine.
+func TestRenderStopsFunctionsAtDeadline(t *testing.T) {
+	p, err := parseTemplate(`{{range .Data.items}}{{$x := json $.Data}}{{end}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := make([]any, 900)
+	for i := range items {
+		items[i] = strings.Repeat("x", 1000)
+	}
+	// 900 encodings of 900 kB: seconds, unless the deadline stops them.
+	_, err = render(context.Background(), p, TemplateData{Data: map[string]any{"items": items}}, 1<<10, 20*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "longer than") {
+		t.Fatalf("err = %v, want the deadline", err)
 	}
 }

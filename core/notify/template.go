@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"text/template"
-	"text/template/parse"
 	"time"
 
 	"github.com/vibequality/searcharr/core/domain"
@@ -33,71 +32,64 @@ type TemplateData struct {
 // maxTemplateSize bounds a template's source.
 const maxTemplateSize = 16 << 10
 
-var templateFuncs = template.FuncMap{
-	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
-		return string(b), err
-	},
+// payloadTemplate is a parsed payload template, bounded by construction
+// (see template_check.go).
+type payloadTemplate struct {
+	tmpl  *template.Template
+	shape templateShape
+	// ctx is the context of the render in progress: the functions whose
+	// work grows with their arguments check it.
+	ctx context.Context
 }
 
-// parseTemplate parses a custom payload template.
-func parseTemplate(src string) (*template.Template, error) {
+// funcs are the functions a template may call besides text/template's
+// cheap builtins (and, eq, len, index, ...): those whose work grows with
+// their arguments end with the render's context.
+func (p *payloadTemplate) funcs() template.FuncMap {
+	alive := func() error { return p.ctx.Err() }
+	text := func(f func(...any) string) func(...any) (string, error) {
+		return func(args ...any) (string, error) {
+			if err := alive(); err != nil {
+				return "", err
+			}
+			return f(args...), nil
+		}
+	}
+	return template.FuncMap{
+		"json": func(v any) (string, error) {
+			if err := alive(); err != nil {
+				return "", err
+			}
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
+		"print":    text(fmt.Sprint),
+		"println":  text(fmt.Sprintln),
+		"html":     text(template.HTMLEscaper),
+		"js":       text(template.JSEscaper),
+		"urlquery": text(template.URLQueryEscaper),
+	}
+}
+
+// parseTemplate parses a custom payload template and refuses what could
+// make its work unbounded.
+func parseTemplate(src string) (*payloadTemplate, error) {
 	if len(src) > maxTemplateSize {
 		return nil, fmt.Errorf("is longer than %d bytes", maxTemplateSize)
 	}
-	t, err := template.New("payload").Funcs(templateFuncs).Parse(src)
+	p := &payloadTemplate{ctx: context.Background()}
+	t, err := template.New("payload").Funcs(p.funcs()).Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("does not parse: %w", err)
 	}
-	if err := checkLoops(t.Root); err != nil {
+	if len(t.Templates()) > 1 {
+		return nil, errors.New("must not define templates")
+	}
+	if p.shape, err = checkTemplateTree(t.Tree); err != nil {
 		return nil, err
 	}
-	return t, nil
-}
-
-// checkLoops refuses a range over a number written in the template, or
-// over a variable set to one: such a loop runs as long as the number says
-// whatever the event, which the execution deadline cannot interrupt when
-// the loop writes nothing.
-func checkLoops(node parse.Node) error {
-	numeric := func(p *parse.PipeNode) bool {
-		if p == nil {
-			return false
-		}
-		for _, c := range p.Cmds {
-			for _, a := range c.Args {
-				if _, ok := a.(*parse.NumberNode); ok {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	switch n := node.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return nil
-		}
-		for _, c := range n.Nodes {
-			if err := checkLoops(c); err != nil {
-				return err
-			}
-		}
-	case *parse.ActionNode:
-		if len(n.Pipe.Decl) > 0 && numeric(n.Pipe) {
-			return errors.New("must not set a variable to a number")
-		}
-	case *parse.RangeNode:
-		if numeric(n.Pipe) {
-			return errors.New("must not range over a number")
-		}
-		return errors.Join(checkLoops(n.List), checkLoops(n.ElseList))
-	case *parse.IfNode:
-		return errors.Join(checkLoops(n.List), checkLoops(n.ElseList))
-	case *parse.WithNode:
-		return errors.Join(checkLoops(n.List), checkLoops(n.ElseList))
-	}
-	return nil
+	p.tmpl = t
+	return p, nil
 }
 
 func templateData(sink domain.NotificationSink, m Message) TemplateData {
@@ -128,26 +120,30 @@ func (w *capWriter) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// render executes t with a deadline and an output cap. A template that
-// outlives the deadline is abandoned: its next write fails.
-func render(ctx context.Context, t *template.Template, data TemplateData, maxBytes int, timeout time.Duration) ([]byte, error) {
+// render executes p in the caller's goroutine, within a deadline and an
+// output cap. The template's shape and the event's data bound its work
+// before it starts; writes and the functions whose work grows with their
+// arguments fail once the deadline passed, which stops it there. Nothing
+// runs on after render returns.
+func render(ctx context.Context, p *payloadTemplate, data TemplateData, maxBytes int, timeout time.Duration) ([]byte, error) {
+	if err := checkPasses(p.shape, data.Data); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	p.ctx = ctx
+	defer func() { p.ctx = context.Background() }()
 	w := &capWriter{ctx: ctx, max: maxBytes}
-	done := make(chan error, 1)
-	go func() { done <- t.Execute(w, data) }()
-	select {
-	case err := <-done:
-		if errors.Is(err, errTemplateOutput) {
-			return nil, fmt.Errorf("template output is larger than %d bytes", maxBytes)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("template failed: %w", err)
-		}
-		return w.buf.Bytes(), nil
-	case <-ctx.Done():
+	err := p.tmpl.Execute(w, data)
+	switch {
+	case errors.Is(err, errTemplateOutput):
+		return nil, fmt.Errorf("template output is larger than %d bytes", maxBytes)
+	case ctx.Err() != nil:
 		return nil, fmt.Errorf("template took longer than %s", timeout)
+	case err != nil:
+		return nil, fmt.Errorf("template failed: %w", err)
 	}
+	return w.buf.Bytes(), nil
 }
 
 // sampleMessage is the event a template is tried on when it is saved.

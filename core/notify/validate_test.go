@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/vibequality/searcharr/core/notify"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/core/store/storetest"
+	"github.com/vibequality/searcharr/internal/cputest"
 )
 
 // TestSinkSettingsRefused: each refused setting names its field, shows no
@@ -42,6 +44,15 @@ func TestSinkSettingsRefused(t *testing.T) {
 		{"template loop over a number", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{range 10000000000}}{{end}}"}, "template"},
 		{"template loop through a variable", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{$n := 10000000000}}{{range $n}}{{end}}"}, "template"},
 		{"template output too large", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: strings.Repeat("{{.Title}}{{.Message}}", 2000)}, "template"},
+		{"template loop over a time's number", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{range .At.UnixNano}}{{end}}"}, "template"},
+		{"template loop over the instance id", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{range .InstanceID}}{{end}}"}, "template"},
+		{"template loop over a length", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{range len .Data.items}}{{end}}"}, "template"},
+		{"template loop through a dot", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{with .At}}{{range .Unix}}{{end}}{{end}}"}, "template"},
+		{"template loop through a reassigned variable", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{$x := .Data.items}}{{$x = .At.Unix}}{{range $x}}{{end}}"}, "template"},
+		{"template loop over an index", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{range $i, $e := .Data.items}}{{range $i}}{{end}}{{end}}"}, "template"},
+		{"template loops nested 3 deep", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: "{{range .Data.items}}{{range $.Data.items}}{{range $.Data.items}}{{end}}{{end}}{{end}}"}, "template"},
+		{"template printf", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: `{{printf "%0999999999d" 1}}`}, "template"},
+		{"template recursion", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: `{{define "a"}}{{template "a" .}}{{end}}{{template "a" .}}`}, "template"},
 		{"template fails on an event", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, Template: `{{index .Data.queue_name 500}}`}, "template"},
 		{"bad content type", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, ContentType: "not a type/"}, "content_type"},
 		{"rate too high", domain.NotificationSinkInput{Name: "x", URL: hook, Secret: secret, Events: grab, RatePerMinute: 10000}, "rate_per_minute"},
@@ -91,5 +102,38 @@ func TestSinkUpdateKeepsTargetAndSecret(t *testing.T) {
 	}
 	if got := f.get(t, s.ID); got.Service != "discord" {
 		t.Fatalf("a refused update changed the sink: %+v", got)
+	}
+}
+
+// TestTemplateLoopLeavesCPUIdle: the template that kept a core busy after
+// its 422 is refused by construction, and nothing runs on.
+func TestTemplateLoopLeavesCPUIdle(t *testing.T) {
+	st := storetest.Open(t, store.DialectSQLite)
+	f := newFixture(t, st, fastConfig())
+	_, err := f.n.Create(t.Context(), f.user.ID, domain.NotificationSinkInput{Name: "x", URL: "https://hooks.example/x", Secret: secret,
+		Events: []domain.EventKind{domain.EventGrabFound}, Template: "{{range .At.UnixNano}}{{end}}"})
+	var fe *notify.FieldError
+	if !errors.As(err, &fe) || fe.Field != "template" {
+		t.Fatalf("err = %v, want a field error on template", err)
+	}
+	cputest.AssertIdle(t)
+}
+
+// TestTemplatesWithinBounds: loops over the event's data, nested up to
+// the limit, through variables and the dot, are accepted.
+func TestTemplatesWithinBounds(t *testing.T) {
+	st := storetest.Open(t, store.DialectSQLite)
+	f := newFixture(t, st, fastConfig())
+	for i, tpl := range []string{
+		`{{range .Data.items}}{{.id}}{{end}}`,
+		`{{range $i, $e := .Data.items}}{{$i}}{{$e.id}}{{end}}`,
+		`{{with .Data}}{{range .items}}{{range $.Data.items}}{{end}}{{end}}{{end}}`,
+		`{{$x := .Data.items}}{{range $x}}{{range $y := $x}}{{$y}}{{end}}{{end}}`,
+		`{{range .Data}}{{.}}{{else}}none{{end}} {{.At.Unix}} {{len .Title}} {{html .Message}} {{json .Data}}`,
+	} {
+		if _, err := f.n.Create(t.Context(), f.user.ID, domain.NotificationSinkInput{Name: fmt.Sprint("ok ", i), URL: "https://hooks.example/x", Secret: secret,
+			Events: []domain.EventKind{domain.EventGrabFound}, Template: tpl}); err != nil {
+			t.Fatalf("%s: %v", tpl, err)
+		}
 	}
 }
