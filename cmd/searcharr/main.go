@@ -5,6 +5,8 @@
 //	searcharr migrate          apply database migrations and exit
 //	searcharr plugins list     list the strategy plugins
 //	searcharr user create      create a user
+//	searcharr backup           write a backup archive of a SQLite installation
+//	searcharr restore FILE     restore a backup archive into the data directory
 //	searcharr healthcheck      check the local server's /health (exit 0 or 1)
 //	searcharr version          print the version, commit and build date
 package main
@@ -51,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = pluginCmd(rest)
 	case "user":
 		err = userCmd(ctx, rest, stdout, stderr)
+	case "backup":
+		err = backupCmd(ctx, rest, stdout, stderr)
+	case "restore":
+		err = restoreCmd(ctx, rest, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
@@ -79,6 +85,11 @@ commands:
   plugins list          list strategy plugins: name, version, source, protocol
   plugin serve NAME     run a built-in strategy as a plugin process (used by serve)
   user create           create a user (--username, password on stdin or --password-file)
+  backup [--out FILE]   write a backup of the SQLite database and the secret key
+                        (default: DATA_DIR/backups/searcharr-manual-<time>.tar.gz);
+                        safe while the server runs
+  restore FILE          check a backup archive and restore it into the data
+                        directory; the server must be stopped
   healthcheck           check the server on this host (/health): exit 0 when it answers 200, 1 otherwise
   version               print the version, commit, build date and Go version
 

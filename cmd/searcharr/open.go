@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 
 	"github.com/vibequality/searcharr/core/auth"
 	"github.com/vibequality/searcharr/core/config"
@@ -12,10 +10,14 @@ import (
 )
 
 // openStore loads (or on first start generates) the secret key and opens the
-// database with it, applying migrations unless skip is set.
+// database with it, applying migrations unless skip is set. It refuses
+// while a restore is replacing the data directory's files.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, skipMigrations bool) (*store.Store, []byte, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("unable to create the data directory: %w", err)
+	if err := prepareDataDir(cfg, log); err != nil {
+		return nil, nil, err
+	}
+	if err := checkNoRestore(cfg.DataDir); err != nil {
+		return nil, nil, err
 	}
 	key, err := auth.LoadOrCreateKey(cfg.DataDir, cfg.SecretKey, cfg.SecretKeyFile)
 	if err != nil {

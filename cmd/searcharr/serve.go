@@ -40,11 +40,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	meters := metrics.New()
 	meters.SetBuildInfo(Version, Commit, Date)
 
+	// The node id's lock is taken before the database is opened: while
+	// serve holds it, "searcharr restore" refuses to replace the files.
+	holder, releaseHolder, err := leaseHolder(cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	defer releaseHolder()
 	st, secretKey, err := openStore(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	backups, err := newBackupScheduler(cfg, st, secretKey, log)
+	if err != nil {
+		return err
+	}
 
 	events, err := bus.New(bus.Config{Dialect: st.Dialect(), DB: st.DB()}, log)
 	if err != nil {
@@ -68,11 +79,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	wanted := library.NewCache(library.DefaultCacheTTL, nil)
 	arrs.wanted = wanted
 	arrs.observer = arrObserver(meters)
-	holder, releaseHolder, err := leaseHolder(cfg.DataDir, log)
-	if err != nil {
-		return err
-	}
-	defer releaseHolder()
 	var eng *engine.Engine
 	disp, err := dispatch.New(dispatch.Deps{
 		Store:     st,
@@ -195,6 +201,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	poller.Start(context.WithoutCancel(ctx))
+	backups.Start(context.WithoutCancel(ctx))
 	if err := hub.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -221,6 +228,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	var errs []error
 	sched.Stop()
 	poller.Stop()
+	backups.Stop()
 	hooks.Stop()
 	errs = append(errs, server.Shutdown(shutdownCtx))
 	hub.Close()

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,6 +65,14 @@ type Config struct {
 	// (SEARCHARR_METRICS_TOKEN, --metrics-token). Empty leaves /metrics
 	// public on the listen address.
 	MetricsToken string
+	// BackupInterval is the time between two scheduled backups of a
+	// SQLite database into DataDir/backups; zero turns them off
+	// (SEARCHARR_BACKUP_INTERVAL, --backup-interval). A number of days
+	// is written like "7d".
+	BackupInterval time.Duration
+	// BackupRetention is how long scheduled backups are kept; zero keeps
+	// them all (SEARCHARR_BACKUP_RETENTION, --backup-retention).
+	BackupRetention time.Duration
 }
 
 // MinMetricsTokenLength is the shortest metrics token accepted.
@@ -80,6 +89,8 @@ func Default() Config {
 		DispatchLease:     30 * time.Second,
 		PluginPlanTimeout: 5 * time.Minute,
 		PluginHangTimeout: 30 * time.Second,
+		BackupInterval:    7 * 24 * time.Hour,
+		BackupRetention:   28 * 24 * time.Hour,
 	}
 }
 
@@ -117,6 +128,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		{"plugin-plan-timeout", &c.PluginPlanTimeout, fs.String("plugin-plan-timeout", env("PLUGIN_PLAN_TIMEOUT", c.PluginPlanTimeout.String()), "bound on one Plan call of a plugin")},
 		{"plugin-hang-timeout", &c.PluginHangTimeout, fs.String("plugin-hang-timeout", env("PLUGIN_HANG_TIMEOUT", c.PluginHangTimeout.String()), "a plugin that leaves a health check unanswered this long is killed and restarted")},
 	}
+	backupInterval := fs.String("backup-interval", env("BACKUP_INTERVAL", "7d"), "time between scheduled backups of a SQLite database, like 7d or 12h (0: off)")
+	backupRetention := fs.String("backup-retention", env("BACKUP_RETENTION", "28d"), "how long scheduled backups are kept, like 28d (0: forever)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
@@ -136,7 +149,29 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("config: %s: %w", d.name, err)
 		}
 	}
+	if c.BackupInterval, err = parseDays(*backupInterval); err != nil {
+		return Config{}, fmt.Errorf("config: backup-interval: %w", err)
+	}
+	if c.BackupRetention, err = parseDays(*backupRetention); err != nil {
+		return Config{}, fmt.Errorf("config: backup-retention: %w", err)
+	}
 	return c, c.Validate()
+}
+
+// parseDays parses a Go duration, or a whole number of days written "7d".
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 3650 {
+			return 0, fmt.Errorf("%q: want a duration like 12h or a number of days like 7d", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q: want a duration like 12h or a number of days like 7d", s)
+	}
+	return d, nil
 }
 
 // Validate checks every field and names the first one at fault.
@@ -197,8 +232,20 @@ func (c Config) Validate() error {
 	case c.PluginHangTimeout >= c.PluginPlanTimeout:
 		errs = append(errs, errors.New("config: plugin-hang-timeout must be below plugin-plan-timeout"))
 	}
+	switch {
+	case c.BackupInterval < 0:
+		errs = append(errs, errors.New("config: backup-interval must not be negative"))
+	case c.BackupInterval > 0 && c.BackupInterval < MinBackupInterval:
+		errs = append(errs, fmt.Errorf("config: backup-interval must be 0 (off) or at least %s", MinBackupInterval))
+	}
+	if c.BackupRetention < 0 {
+		errs = append(errs, errors.New("config: backup-retention must not be negative"))
+	}
 	return errors.Join(errs...)
 }
+
+// MinBackupInterval is the shortest interval between scheduled backups.
+const MinBackupInterval = time.Hour
 
 // MinDispatchLease is the shortest dispatch lease accepted: it is renewed
 // every third of itself, which must leave a database round trip time.
