@@ -103,7 +103,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// invalidation, notifications, subscribed queue triggers) once.
 	hooks, err := webhook.NewProcessor(webhook.ProcessorDeps{
 		Deliveries: st.WebhookDeliveries(), Outcomes: st, Subscriptions: st.Queues(), Instances: st.Instances(),
-		Publisher: events, Dispatch: disp, Wanted: wanted, Episodes: arrs, Logger: log,
+		Publisher: events, Dispatch: disp, Wanted: wanted, Episodes: arrs, Metrics: meters, Logger: log,
 	}, webhook.ProcessorConfig{})
 	if err != nil {
 		return err

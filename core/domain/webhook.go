@@ -15,6 +15,12 @@ type WebhookDelivery struct {
 	Payload     []byte
 	ReceivedAt  time.Time
 	ProcessedAt *time.Time
-	Attempts    int
-	Error       string
+	// Attempts counts processing attempts, each when it starts; StartedAt
+	// is when the last one started.
+	Attempts  int
+	StartedAt *time.Time
+	// ParkedAt is when the delivery was given up on (Error says why): it
+	// is not tried again.
+	ParkedAt *time.Time
+	Error    string
 }

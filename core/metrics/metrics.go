@@ -37,6 +37,7 @@ type Metrics struct {
 	pluginRestarts *prometheus.CounterVec
 
 	webhookDeliveries *prometheus.CounterVec
+	webhookParked     *prometheus.CounterVec
 
 	arrRequests *prometheus.HistogramVec
 	arrErrors   *prometheus.CounterVec

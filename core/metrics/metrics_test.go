@@ -21,6 +21,7 @@ func TestNilMetricsDoNothing(t *testing.T) {
 	m.PluginCalled("missing", "Plan", time.Second, errors.New("x"))
 	m.PluginRestarted("missing")
 	m.WebhookReceived("Grab", "accepted")
+	m.WebhookParked("Download")
 	m.ArrRequest("sonarr", "GET", "/api/v3/command/{id}", time.Second, "")
 	m.NotificationAttempted("webhook", nil)
 	m.WatchBudgets(nil, nil)
@@ -48,6 +49,7 @@ func TestExposition(t *testing.T) {
 	m.ArrRequest("sonarr", "POST", "/api/v3/command", time.Millisecond, "server error")
 	m.NotificationAttempted("webhook", errors.New("503"))
 	m.WebhookReceived("Grab", "accepted")
+	m.WebhookParked("Download")
 	m.WatchBudgets(instances{{ID: 7}, {ID: 8}, {ID: 9}}, budgets{
 		7: {Hour: domain.BudgetWindow{Cap: 10, Used: 5, Remaining: 5}, Day: domain.BudgetWindow{Used: 5, Remaining: -1}, Pending: 2},
 		8: {Hour: domain.BudgetWindow{Remaining: -1}, Day: domain.BudgetWindow{Cap: 100, Used: 0, Remaining: 100}},
@@ -63,6 +65,7 @@ func TestExposition(t *testing.T) {
 		`searcharr_arr_request_errors_total{app="sonarr",endpoint="/api/v3/command",kind="server error",method="POST"} 1`,
 		`searcharr_notification_deliveries_total{result="failed",sink="webhook"} 1`,
 		`searcharr_webhook_deliveries_total{event="Grab",result="accepted"} 1`,
+		`searcharr_webhook_deliveries_parked_total{event="Download"} 1`,
 		`searcharr_budget_remaining{instance="7",window="hour"} 5`,
 		`searcharr_budget_remaining{instance="8",window="day"} 100`,
 		`searcharr_budget_used{instance="7",window="day"} 5`,

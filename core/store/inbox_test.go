@@ -56,8 +56,17 @@ func TestWebhookInbox(t *testing.T) {
 		if err != nil || len(pending) != 2 || string(pending[0].Payload) != `{"eventType":"Grab"}` {
 			t.Fatalf("unprocessed = %+v, %v", pending, err)
 		}
+		// Attempts are counted as they start.
+		for range 2 {
+			if _, err := s.WebhookDeliveries().StartAttempt(ctx, pending[0].ID, at); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := s.WebhookDeliveries().MarkFailed(ctx, pending[0].ID, "boom"); err != nil {
 			t.Fatal(err)
+		}
+		if got, _ := s.WebhookDeliveries().Get(ctx, pending[0].ID); got.Attempts != 2 || got.Error != "boom" || got.StartedAt == nil || !got.StartedAt.Equal(at) {
+			t.Fatalf("failed delivery = %+v", got)
 		}
 		if err := s.WebhookDeliveries().MarkProcessed(ctx, pending[0].ID, at); err != nil {
 			t.Fatal(err)
@@ -69,9 +78,31 @@ func TestWebhookInbox(t *testing.T) {
 		if got.Attempts != 2 || got.ProcessedAt == nil || got.Error != "" {
 			t.Fatalf("processed delivery = %+v", got)
 		}
+		if _, err := s.WebhookDeliveries().StartAttempt(ctx, pending[0].ID, at); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("attempt on a processed delivery: err = %v, want ErrConflict", err)
+		}
 		pending, _ = s.WebhookDeliveries().ListUnprocessed(ctx, 10)
 		if len(pending) != 1 {
 			t.Fatalf("unprocessed after processing = %d, want 1", len(pending))
+		}
+
+		// A parked delivery keeps its reason, leaves the replay list and
+		// takes no more attempts.
+		if err := s.WebhookDeliveries().Park(ctx, pending[0].ID, at, "gave up"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.WebhookDeliveries().Get(ctx, pending[0].ID)
+		if got.ParkedAt == nil || !got.ParkedAt.Equal(at) || got.Error != "gave up" || got.ProcessedAt != nil {
+			t.Fatalf("parked delivery = %+v", got)
+		}
+		if left, _ := s.WebhookDeliveries().ListUnprocessed(ctx, 10); len(left) != 0 {
+			t.Fatalf("parked delivery still listed: %+v", left)
+		}
+		if _, err := s.WebhookDeliveries().StartAttempt(ctx, pending[0].ID, at); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("attempt on a parked delivery: err = %v, want ErrConflict", err)
+		}
+		if _, err := s.WebhookDeliveries().StartAttempt(ctx, 99999, at); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("attempt on a missing delivery: err = %v, want ErrNotFound", err)
 		}
 	})
 }

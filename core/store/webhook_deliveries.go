@@ -23,6 +23,8 @@ type deliveryModel struct {
 	ReceivedAt  time.Time  `bun:"received_at"`
 	ProcessedAt *time.Time `bun:"processed_at"`
 	Attempts    int        `bun:"attempts"`
+	StartedAt   *time.Time `bun:"started_at"`
+	ParkedAt    *time.Time `bun:"parked_at"`
 	Error       string     `bun:"error"`
 }
 
@@ -30,7 +32,7 @@ func (m *deliveryModel) entity() domain.WebhookDelivery {
 	return domain.WebhookDelivery{
 		ID: m.ID, InstanceID: m.InstanceID, EventType: m.EventType, DedupeKey: m.DedupeKey,
 		Payload: []byte(m.Payload), ReceivedAt: m.ReceivedAt.UTC(), ProcessedAt: fromDB(m.ProcessedAt),
-		Attempts: m.Attempts, Error: m.Error,
+		Attempts: m.Attempts, StartedAt: fromDB(m.StartedAt), ParkedAt: fromDB(m.ParkedAt), Error: m.Error,
 	}
 }
 
@@ -93,11 +95,11 @@ func (r *WebhookDeliveries) Get(ctx context.Context, id int64) (domain.WebhookDe
 	return m.entity(), nil
 }
 
-// ListUnprocessed returns up to limit deliveries not yet processed, oldest
-// first: what to replay at start.
+// ListUnprocessed returns up to limit deliveries neither processed nor
+// parked, oldest first: what to replay.
 func (r *WebhookDeliveries) ListUnprocessed(ctx context.Context, limit int) ([]domain.WebhookDelivery, error) {
 	var ms []deliveryModel
-	q := r.s.db.NewSelect().Model(&ms).Where("processed_at IS NULL").OrderExpr("id ASC")
+	q := r.s.db.NewSelect().Model(&ms).Where("processed_at IS NULL AND parked_at IS NULL").OrderExpr("id ASC")
 	if limit > 0 {
 		q = q.Limit(int64(limit))
 	}
@@ -111,12 +113,34 @@ func (r *WebhookDeliveries) ListUnprocessed(ctx context.Context, limit int) ([]d
 	return out, nil
 }
 
+// StartAttempt counts a processing attempt of a delivery as it starts, so
+// that one that hangs or takes the process down counts too, and returns
+// the delivery. It fails with domain.ErrConflict when the delivery was
+// processed or parked already.
+func (r *WebhookDeliveries) StartAttempt(ctx context.Context, id int64, at time.Time) (domain.WebhookDelivery, error) {
+	res, err := r.s.db.NewUpdate().Table("webhook_deliveries").
+		Set("attempts = attempts + 1").Set("started_at = ?", utc(at)).
+		Where("id = ? AND processed_at IS NULL AND parked_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return domain.WebhookDelivery{}, wrap("start webhook delivery attempt", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return domain.WebhookDelivery{}, wrap("start webhook delivery attempt", err)
+	} else if n == 0 {
+		if _, err := r.Get(ctx, id); err != nil {
+			return domain.WebhookDelivery{}, err
+		}
+		return domain.WebhookDelivery{}, fmt.Errorf("store: webhook delivery %d was processed or parked already: %w", id, domain.ErrConflict)
+	}
+	return r.Get(ctx, id)
+}
+
 // MarkProcessed records that a delivery's effect happened. It fails with
 // domain.ErrConflict when it was already processed, so a caller that runs
 // the effect in the same transaction-less step can tell a replay.
 func (r *WebhookDeliveries) MarkProcessed(ctx context.Context, id int64, at time.Time) error {
 	res, err := r.s.db.NewUpdate().Table("webhook_deliveries").
-		Set("processed_at = ?", utc(at)).Set("attempts = attempts + 1").Set("error = ''").
+		Set("processed_at = ?", utc(at)).Set("error = ''").
 		Where("id = ? AND processed_at IS NULL", id).Exec(ctx)
 	if err != nil {
 		return wrap("mark webhook delivery processed", err)
@@ -134,11 +158,24 @@ func (r *WebhookDeliveries) MarkProcessed(ctx context.Context, id int64, at time
 	return fmt.Errorf("store: webhook delivery %d was already processed: %w", id, domain.ErrConflict)
 }
 
-// MarkFailed records a failed processing attempt; the delivery stays in the
-// inbox.
+// MarkFailed records why an attempt failed (StartAttempt counted it); the
+// delivery stays in the inbox to be tried again.
 func (r *WebhookDeliveries) MarkFailed(ctx context.Context, id int64, errMsg string) error {
 	res, err := r.s.db.NewUpdate().Table("webhook_deliveries").
-		Set("attempts = attempts + 1").Set("error = ?", errMsg).
+		Set("error = ?", errMsg).
 		Where("id = ?", id).Exec(ctx)
 	return r.s.checkOne(res, err, "mark webhook delivery failed", "webhook delivery", id)
+}
+
+// Park gives up on an unprocessed delivery for reason: it stays in the
+// inbox, with the reason as its error, and is never tried again. Parking a
+// processed delivery changes nothing.
+func (r *WebhookDeliveries) Park(ctx context.Context, id int64, at time.Time, reason string) error {
+	_, err := r.s.db.NewUpdate().Table("webhook_deliveries").
+		Set("parked_at = ?", utc(at)).Set("error = ?", reason).
+		Where("id = ? AND processed_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return wrap("park webhook delivery", err)
+	}
+	return nil
 }

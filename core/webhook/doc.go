@@ -13,6 +13,13 @@
 // cached wanted lists, publishes notifications and the triggers of queues
 // subscribed to the event, then marks the delivery processed. Every effect
 // is safe to repeat (outcomes are recorded once per download and item), so
-// a delivery replayed after a crash has its effect once. At start the
-// Processor re-publishes the deliveries left unprocessed.
+// a delivery replayed after a crash has its effect once. At start and
+// every minute the Processor re-publishes the deliveries left unprocessed.
+//
+// Attempts are counted as they start and bounded in time, so one that
+// hangs or takes the process down counts too. A delivery is parked (kept
+// in the inbox with its reason, counted, never tried again) when its body
+// does not parse, when a subscription condition exceeds its evaluation
+// budget (the same at every try; the other queues still get their
+// trigger), or after MaxAttempts attempts.
 package webhook

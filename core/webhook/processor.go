@@ -46,8 +46,15 @@ type SeriesEpisodes interface {
 	SeriesEpisodes(ctx context.Context, instanceID, seriesID int64) ([]domain.ItemKey, error)
 }
 
-// ProcessorDeps are what the Processor needs; Dispatch, Wanted and Episodes
-// are optional.
+// ProcessorMetrics receives what the processor counts. *metrics.Metrics
+// implements it.
+type ProcessorMetrics interface {
+	// WebhookParked counts a delivery given up on.
+	WebhookParked(event string)
+}
+
+// ProcessorDeps are what the Processor needs; Dispatch, Wanted, Episodes
+// and Metrics are optional.
 type ProcessorDeps struct {
 	Deliveries    Deliveries
 	Outcomes      OutcomeRecorder
@@ -57,6 +64,7 @@ type ProcessorDeps struct {
 	Dispatch      DispatchPauser
 	Wanted        WantedInvalidator
 	Episodes      SeriesEpisodes
+	Metrics       ProcessorMetrics
 	Logger        *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -69,10 +77,13 @@ type ProcessorConfig struct {
 	MatchWindow time.Duration
 	// SweepInterval is how often deliveries left unprocessed are published
 	// again (1 minute); SweepAge is how old one must be first (30 s), and
-	// MaxAttempts how often one is tried before it is left alone (10).
+	// MaxAttempts how many attempts one gets before it is parked (10).
 	SweepInterval time.Duration
 	SweepAge      time.Duration
 	MaxAttempts   int
+	// AttemptTimeout bounds one processing attempt (2 minutes); a delivery
+	// whose attempt started less than that ago is left to it by the sweep.
+	AttemptTimeout time.Duration
 }
 
 func (c *ProcessorConfig) setDefaults() {
@@ -87,6 +98,9 @@ func (c *ProcessorConfig) setDefaults() {
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 10
+	}
+	if c.AttemptTimeout <= 0 {
+		c.AttemptTimeout = 2 * time.Minute
 	}
 }
 
@@ -172,16 +186,21 @@ func (p *Processor) Stop() {
 	}
 }
 
-// sweep publishes the unprocessed deliveries older than age.
+// sweep publishes the unprocessed deliveries older than age, but those
+// whose attempt is still under way, and parks those out of attempts.
 func (p *Processor) sweep(ctx context.Context, age time.Duration) error {
 	list, err := p.deps.Deliveries.ListUnprocessed(ctx, 1000)
 	if err != nil {
 		return fmt.Errorf("webhook: unable to list unprocessed deliveries: %w", err)
 	}
-	cutoff := p.deps.Now().Add(-age)
+	now := p.deps.Now()
 	n := 0
 	for _, d := range list {
-		if d.Attempts >= p.cfg.MaxAttempts || (age > 0 && d.ReceivedAt.After(cutoff)) {
+		if d.Attempts >= p.cfg.MaxAttempts {
+			p.park(ctx, p.log.With("instance_id", d.InstanceID, "delivery_id", d.ID, "event", d.EventType), d, p.outOfAttempts(d))
+			continue
+		}
+		if (age > 0 && d.ReceivedAt.After(now.Add(-age))) || (d.StartedAt != nil && d.StartedAt.After(now.Add(-p.cfg.AttemptTimeout))) {
 			continue
 		}
 		msg := domain.WebhookDeliveryEvent{DeliveryID: d.ID, InstanceID: d.InstanceID, EventType: d.EventType, At: d.ReceivedAt}
@@ -196,8 +215,31 @@ func (p *Processor) sweep(ctx context.Context, age time.Duration) error {
 	return nil
 }
 
-// Process has one delivery's effect, unless it was processed already. An
-// error leaves the delivery unprocessed, to be tried again.
+func (p *Processor) outOfAttempts(d domain.WebhookDelivery) string {
+	last := d.Error
+	if last == "" {
+		last = "the attempt did not finish"
+	}
+	return fmt.Sprintf("gave up after %d attempts; last: %s", d.Attempts, last)
+}
+
+// park gives up on a delivery for reason, and counts it.
+func (p *Processor) park(ctx context.Context, log *slog.Logger, d domain.WebhookDelivery, reason string) {
+	if err := p.deps.Deliveries.Park(ctx, d.ID, p.deps.Now(), reason); err != nil {
+		log.Warn("unable to park a webhook delivery", "err", err)
+		return
+	}
+	if p.deps.Metrics != nil {
+		p.deps.Metrics.WebhookParked(d.EventType)
+	}
+	log.Warn("webhook delivery parked: it will not be tried again", "attempts", d.Attempts, "reason", reason)
+}
+
+// Process has one delivery's effect, unless it was processed or parked
+// already. Each attempt is counted as it starts and bounded by
+// AttemptTimeout. A failure no retry can mend (a body that does not parse,
+// a condition over its budget) parks the delivery at once; another error
+// leaves it to be tried again, up to MaxAttempts attempts.
 func (p *Processor) Process(ctx context.Context, deliveryID int64) error {
 	d, err := p.deps.Deliveries.Get(ctx, deliveryID)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -206,15 +248,38 @@ func (p *Processor) Process(ctx context.Context, deliveryID int64) error {
 	if err != nil {
 		return fmt.Errorf("webhook: unable to load delivery %d: %w", deliveryID, err)
 	}
-	if d.ProcessedAt != nil {
+	if d.ProcessedAt != nil || d.ParkedAt != nil {
 		return nil
 	}
 	log := p.log.With("instance_id", d.InstanceID, "delivery_id", d.ID, "event", d.EventType)
-	ev, err := Parse(d.Payload)
-	if err == nil {
-		err = p.apply(ctx, log, d, ev)
+	if d.Attempts >= p.cfg.MaxAttempts {
+		p.park(ctx, log, d, p.outOfAttempts(d))
+		return nil
+	}
+	d, err = p.deps.Deliveries.StartAttempt(ctx, d.ID, p.deps.Now())
+	if errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
+		return nil
 	}
 	if err != nil {
+		return fmt.Errorf("webhook: unable to start delivery %d: %w", deliveryID, err)
+	}
+	actx, cancel := context.WithTimeout(ctx, p.cfg.AttemptTimeout)
+	defer cancel()
+	ev, err := Parse(d.Payload)
+	if err != nil {
+		err = &permanentError{err}
+	} else {
+		err = p.apply(actx, log, d, ev)
+	}
+	var perm *permanentError
+	if errors.As(err, &perm) {
+		p.park(ctx, log, d, err.Error())
+		return nil
+	}
+	if err != nil {
+		if actx.Err() != nil && ctx.Err() == nil {
+			err = fmt.Errorf("attempt took longer than %s: %w", p.cfg.AttemptTimeout, err)
+		}
 		if merr := p.deps.Deliveries.MarkFailed(ctx, d.ID, err.Error()); merr != nil {
 			log.Warn("unable to record a failed webhook delivery", "err", merr)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/core/store/storetest"
+	"github.com/vibequality/searcharr/internal/cputest"
 )
 
 type fakePauser struct {
@@ -380,9 +381,11 @@ func TestProcessorConditionErrorsAreFalse(t *testing.T) {
 	}
 	id := h.deliver(t, []byte(`{"eventType":"EpisodeFileDelete","series":"odd","episodes":[{"id":9}]}`))
 	// series is not an object: the receiver refuses such a body; stored
-	// anyway, it fails parsing and stays in the inbox for inspection.
-	if err := h.proc.Process(context.Background(), id); err == nil {
-		t.Fatal("want a parse error")
+	// anyway, it fails parsing, the same at every try: it is parked in the
+	// inbox with the reason, for inspection.
+	h.process(t, id)
+	if d, err := st.WebhookDeliveries().Get(context.Background(), id); err != nil || d.ParkedAt == nil || d.Attempts != 1 || d.Error == "" {
+		t.Fatalf("unparsable delivery = %+v, %v; want it parked with the reason", d, err)
 	}
 	h.process(t, h.deliver(t, []byte(`{"eventType":"EpisodeFileDelete","series":{"id":1,"title":"x"},"episodes":[{"id":9}]}`)))
 	if len(h.pub.triggers()) != 0 {
@@ -392,4 +395,173 @@ func TestProcessorConditionErrorsAreFalse(t *testing.T) {
 	if len(h.pub.triggers()) != 1 {
 		t.Fatal("condition true, not triggered")
 	}
+}
+
+type parkCounter struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (c *parkCounter) WebhookParked(event string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.events = append(c.events, event)
+}
+
+func (c *parkCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.events)
+}
+
+// A condition over its budget stops, the other queues still get their
+// trigger, and the delivery is parked with the reason: not published again
+// by the sweep nor at start, and no work keeps running.
+func TestProcessorParksConditionsOverBudget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		h := newProcHarness(t, st, nil)
+		parked := &parkCounter{}
+		h.proc.deps.Metrics = parked
+		ctx := context.Background()
+		other, err := st.Queues().Create(ctx, domain.Queue{InstanceID: h.instance.ID, Name: "other", Strategy: "missing", IsActive: true, MaxItemsPerRun: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Saved through the store, past the API's checks: one that the
+		// bounds refuse since, one within them that the event makes big.
+		if _, err := st.Queues().SetSubscriptions(ctx, h.queue.ID, []domain.QueueSubscription{
+			{EventType: domain.HookEpisodeFileDelete, Condition: `all(event.episodes, {all(event.episodes, {true})})`},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Queues().SetSubscriptions(ctx, other.ID, []domain.QueueSubscription{
+			{EventType: domain.HookEpisodeFileDelete},
+			{EventType: domain.HookMovieFileDelete, Condition: `let r = 1..9000; all(r, {all(r, {all(r, {true})})})`},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		episodes := make([]string, 1000)
+		for i := range episodes {
+			episodes[i] = fmt.Sprintf(`{"id":%d}`, i+1)
+		}
+		big := h.deliver(t, []byte(`{"eventType":"EpisodeFileDelete","series":{"id":1,"title":"S"},"episodes":[`+strings.Join(episodes, ",")+`],"deleteReason":"manual"}`))
+		dos := h.deliver(t, []byte(`{"eventType":"MovieFileDelete","movie":{"id":3,"title":"M"},"deleteReason":"manual"}`))
+		for _, id := range []int64{big, dos} {
+			done := make(chan error, 1)
+			go func() { done <- h.proc.Process(ctx, id) }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("delivery %d still processing after 30 s", id)
+			}
+			d, err := st.WebhookDeliveries().Get(ctx, id)
+			if err != nil || d.ParkedAt == nil || d.ProcessedAt != nil || !strings.Contains(d.Error, "budget") || d.Attempts != 1 {
+				t.Fatalf("delivery %+v, %v; want it parked over the budget", d, err)
+			}
+		}
+		if got := h.pub.triggers(); len(got) != 1 || got[0].QueueID != other.ID {
+			t.Fatalf("triggers %+v, want the other queue's only", got)
+		}
+		if parked.count() != 2 {
+			t.Fatalf("%d parked deliveries counted, want 2", parked.count())
+		}
+		// Neither the start nor the sweep publishes them again; processing
+		// them again does nothing.
+		h.proc.deps.Now = func() time.Time { return time.Now().Add(time.Hour) }
+		if err := h.proc.sweep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if msgs := h.pub.on(domain.TopicWebhooks); len(msgs) != 0 {
+			t.Fatalf("parked deliveries published again: %+v", msgs)
+		}
+		h.process(t, big)
+		if d, _ := st.WebhookDeliveries().Get(ctx, big); d.Attempts != 1 || len(h.pub.triggers()) != 1 {
+			t.Fatalf("a parked delivery was tried again: %+v", d)
+		}
+		cputest.AssertIdle(t)
+	})
+}
+
+// stuckOutcomes never records: each attempt ends at its timeout.
+type stuckOutcomes struct{}
+
+func (stuckOutcomes) RecordOutcome(ctx context.Context, _ domain.Outcome, _ time.Duration) (domain.OutcomeResult, error) {
+	<-ctx.Done()
+	return domain.OutcomeResult{}, ctx.Err()
+}
+
+// Attempts are counted as they start: a delivery whose attempts never
+// finish, or time out, is parked after MaxAttempts with the reason, and
+// the sweep leaves an attempt under way to itself.
+func TestProcessorParksDeliveriesThatNeverFinish(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		h := newProcHarness(t, st, nil)
+		parked := &parkCounter{}
+		h.proc.deps.Metrics = parked
+		h.proc.cfg.MaxAttempts, h.proc.cfg.AttemptTimeout = 3, 100*time.Millisecond
+		now := time.Now()
+		h.proc.deps.Now = func() time.Time { return now }
+		ctx := context.Background()
+
+		// An attempt that hangs (here: one that took the process down)
+		// counts, and the sweep leaves it alone while it may be running.
+		crashed := h.deliver(t, readContract(t, "sonarr-Grab.json"))
+		if _, err := st.WebhookDeliveries().StartAttempt(ctx, crashed, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.proc.sweep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if msgs := h.pub.on(domain.TopicWebhooks); len(msgs) != 0 {
+			t.Fatalf("an attempt under way was published again: %+v", msgs)
+		}
+		// Two more crashed attempts: the next sweep parks it instead of
+		// publishing it.
+		for range 2 {
+			now = now.Add(time.Hour)
+			if err := h.proc.sweep(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.WebhookDeliveries().StartAttempt(ctx, crashed, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = now.Add(time.Hour)
+		if err := h.proc.sweep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		d, err := st.WebhookDeliveries().Get(ctx, crashed)
+		if err != nil || d.ParkedAt == nil || d.Attempts != 3 || !strings.Contains(d.Error, "gave up after 3 attempts; last: the attempt did not finish") {
+			t.Fatalf("crashed delivery = %+v, %v; want it parked", d, err)
+		}
+		if n := len(h.pub.on(domain.TopicWebhooks)); n != 2 {
+			t.Fatalf("published %d times, want twice (between the attempts)", n)
+		}
+
+		// Attempts that time out are failures: tried MaxAttempts times,
+		// then parked by the next delivery of the message.
+		h.proc.deps.Outcomes = stuckOutcomes{}
+		stuck := h.deliver(t, readContract(t, "sonarr-Grab.json"))
+		for i := range 3 {
+			if err := h.proc.Process(ctx, stuck); err == nil || !strings.Contains(err.Error(), "took longer than") {
+				t.Fatalf("attempt %d = %v, want it timed out", i+1, err)
+			}
+		}
+		if err := h.proc.Process(ctx, stuck); err != nil {
+			t.Fatal(err)
+		}
+		d, err = st.WebhookDeliveries().Get(ctx, stuck)
+		if err != nil || d.ParkedAt == nil || d.Attempts != 3 || !strings.Contains(d.Error, "gave up after 3 attempts; last: attempt took longer than 100ms") {
+			t.Fatalf("stuck delivery = %+v, %v; want it parked", d, err)
+		}
+		if parked.count() != 2 {
+			t.Fatalf("%d parked deliveries counted, want 2", parked.count())
+		}
+		if left, _ := st.WebhookDeliveries().ListUnprocessed(ctx, 0); len(left) != 0 {
+			t.Fatalf("deliveries left to replay: %+v", left)
+		}
+	})
 }

@@ -23,8 +23,10 @@ type Deliveries interface {
 	Insert(ctx context.Context, d domain.WebhookDelivery, window time.Duration) (domain.WebhookDelivery, bool, error)
 	Get(ctx context.Context, id int64) (domain.WebhookDelivery, error)
 	ListUnprocessed(ctx context.Context, limit int) ([]domain.WebhookDelivery, error)
+	StartAttempt(ctx context.Context, id int64, at time.Time) (domain.WebhookDelivery, error)
 	MarkProcessed(ctx context.Context, id int64, at time.Time) error
 	MarkFailed(ctx context.Context, id int64, errMsg string) error
+	Park(ctx context.Context, id int64, at time.Time, reason string) error
 }
 
 // TestMarker records that an instance's Test webhook arrived.
