@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/vibequality/searcharr/core/api"
 	"github.com/vibequality/searcharr/core/auth"
 	"github.com/vibequality/searcharr/core/backup"
 	"github.com/vibequality/searcharr/core/config"
@@ -238,4 +239,24 @@ func newBackupScheduler(cfg config.Config, st *store.Store, key []byte, log *slo
 		Key:       key,
 		KeyFile:   keyFileOf(cfg),
 	})
+}
+
+// apiBackups serves the API's backup routes from the scheduler.
+type apiBackups struct{ s *backup.Scheduler }
+
+func (b apiBackups) BackupNow(ctx context.Context) (api.BackupArchive, error) {
+	a, err := b.s.Manual(ctx)
+	if errors.Is(err, backup.ErrExists) {
+		return api.BackupArchive{}, api.ErrBackupExists
+	}
+	return api.BackupArchive(a), err
+}
+
+func (b apiBackups) ListBackups(context.Context) ([]api.BackupArchive, error) {
+	list, err := b.s.List()
+	out := make([]api.BackupArchive, len(list))
+	for i, a := range list {
+		out[i] = api.BackupArchive(a)
+	}
+	return out, err
 }

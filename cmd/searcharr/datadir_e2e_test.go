@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,7 +65,7 @@ func TestScheduledBackups(t *testing.T) {
 	for _, n := range []string{expired, manual} {
 		os.WriteFile(filepath.Join(dir, n), []byte("old"), 0o600)
 	}
-	launch(t, launchOptions{DataDir: dataDir, Register: true, Env: []string{
+	s := launch(t, launchOptions{DataDir: dataDir, Register: true, Env: []string{
 		"SEARCHARR_BACKUP_INTERVAL=1d", "SEARCHARR_BACKUP_RETENTION=28d"}})
 	var written []string
 	waitUntil(t, "a scheduled backup and the expired one gone", 30*time.Second, func() bool {
@@ -75,6 +76,44 @@ func TestScheduledBackups(t *testing.T) {
 		t.Fatalf("the manual backup was removed: %v", err)
 	}
 	checkPrivate(t, dir, "", filepath.Base(written[0]))
+
+	// An administrator takes one through the API; another user may not.
+	var taken struct {
+		Name  string `json:"name"`
+		Kind  string `json:"kind"`
+		Bytes int64  `json:"bytes"`
+	}
+	s.api.do("POST", "/api/system/backups", nil, &taken)
+	if fi, err := os.Stat(filepath.Join(dir, taken.Name)); err != nil || taken.Kind != "manual" || fi.Size() != taken.Bytes || filepath.Base(taken.Name) != taken.Name {
+		t.Fatalf("API backup %+v: %v", taken, err)
+	}
+	var list []struct {
+		Name string `json:"name"`
+		Kind string `json:"kind"`
+	}
+	s.api.do("GET", "/api/system/backups", nil, &list)
+	if len(list) != 3 || list[0].Name != taken.Name || list[len(list)-1].Name != manual {
+		t.Fatalf("listed backups %+v", list)
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("another long passphrase 42\n"), 0o600)
+	if code, out := runCLI(t, []string{"SEARCHARR_DATA_DIR=" + dataDir}, "user", "create", "--username", "bob", "--password-file", pw); code != 0 {
+		t.Fatalf("user create: %d %s", code, out)
+	}
+	var login struct {
+		AccessToken string `json:"access_token"`
+	}
+	bob := &client{t: t, base: s.api.base}
+	bob.do("POST", "/api/auth/login", map[string]string{"username": "bob", "password": "another long passphrase 42"}, &login)
+	bob.token = login.AccessToken
+	for _, method := range []string{"GET", "POST"} {
+		if code := bob.do(method, "/api/system/backups", nil, nil); code != http.StatusForbidden {
+			t.Fatalf("%s /api/system/backups as a user: %d, want 403", method, code)
+		}
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 3 {
+		t.Fatalf("%d files in the backups directory, want 3", len(files))
+	}
 	restoreDir := filepath.Join(t.TempDir(), "restored")
 	if code, out := runCLI(t, nil, "restore", "--data-dir", restoreDir, written[0]); code != 0 {
 		t.Fatalf("restore of the scheduled backup: %d %s", code, out)

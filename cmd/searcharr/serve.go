@@ -146,6 +146,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	apiDeps.Schedules = sched
 	meters.WatchBudgets(st.Instances(), disp)
 	apiDeps.Metrics = meters.Handler()
+	if st.Dialect() == store.DialectSQLite {
+		apiDeps.Backups = apiBackups{backups}
+	}
 	// The live event stream of the web UI: every replica hears every event
 	// (bus.Broadcast) and passes each to its owner's open streams.
 	hub, err := live.New(live.Deps{Source: events, Store: st, RunItems: st.RunItems(), Logger: log}, live.Config{})

@@ -302,6 +302,8 @@ type Deps struct {
 	// Metrics serves GET /metrics (the Prometheus exposition); nil leaves
 	// it out. See Config.MetricsToken.
 	Metrics http.Handler
+	// Backups serves /api/system/backups; nil (PostgreSQL) leaves it out.
+	Backups Backups
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.

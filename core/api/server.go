@@ -226,4 +226,5 @@ func (s *Server) routes() {
 	s.budgetRoutes()
 	s.notificationRoutes()
 	s.metricsRoutes()
+	s.backupRoutes()
 }

@@ -262,3 +262,34 @@ func TestSchedulerBacksUpAtOnceWhenThereIsNone(t *testing.T) {
 		t.Fatalf("scheduled backup holds %v", got)
 	}
 }
+
+func TestManualBackupsAndList(t *testing.T) {
+	in := newInstallation(t, "alice")
+	dir := filepath.Join(in.dir, "backups")
+	at := time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC)
+	s, err := backup.NewScheduler(in.st, nil, backup.SchedulerConfig{Dir: dir, Key: in.key, Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := s.List(); err != nil || len(list) != 0 {
+		t.Fatalf("list before any backup: %v, %v", list, err)
+	}
+	a, err := s.Manual(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Kind != backup.KindManual || a.Name != "searcharr-manual-20261202T180000Z.tar.gz" || a.Size <= 0 {
+		t.Fatalf("archive %+v", a)
+	}
+	if _, err := s.Manual(context.Background()); !errors.Is(err, backup.ErrExists) {
+		t.Fatalf("second backup in the same second: %v", err)
+	}
+	at = at.Add(time.Hour)
+	if _, err := s.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.List()
+	if err != nil || len(list) != 2 || list[0].Kind != backup.KindScheduled || list[1].Name != a.Name {
+		t.Fatalf("list %+v, %v", list, err)
+	}
+}

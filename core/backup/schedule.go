@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -72,6 +73,16 @@ type Scheduler struct {
 	cfg  SchedulerConfig
 	stop context.CancelFunc
 	wg   sync.WaitGroup
+	// mu makes backups one at a time, scheduled and manual alike.
+	mu sync.Mutex
+}
+
+// Archive describes one archive in the backups directory.
+type Archive struct {
+	Name      string
+	Kind      string
+	CreatedAt time.Time
+	Size      int64
 }
 
 // NewScheduler returns a scheduler; Start runs it.
@@ -145,17 +156,14 @@ func (s *Scheduler) loop(ctx context.Context) {
 // RunOnce takes a scheduled backup now, then applies the retention. It
 // returns the archive's path.
 func (s *Scheduler) RunOnce(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := s.cfg.Now()
-	path := filepath.Join(s.cfg.Dir, ArchiveName(KindScheduled, now))
-	m, err := Create(ctx, s.src, CreateOptions{Path: path, Version: s.cfg.Version, Key: s.cfg.Key, KeyFile: s.cfg.KeyFile, Now: s.cfg.Now})
+	a, err := s.create(ctx, KindScheduled, now)
 	if err != nil {
 		return "", err
 	}
-	var size int64
-	for _, f := range m.Files {
-		size += f.Size
-	}
-	s.log.Info("backup written", "path", path, "schema_version", m.SchemaVersion, "bytes", size)
+	path := filepath.Join(s.cfg.Dir, a.Name)
 	removed, err := Prune(s.cfg.Dir, s.cfg.Retention, now)
 	for _, name := range removed {
 		s.log.Info("old backup removed", "path", filepath.Join(s.cfg.Dir, name))
@@ -164,6 +172,67 @@ func (s *Scheduler) RunOnce(ctx context.Context) (string, error) {
 		return path, err
 	}
 	return path, nil
+}
+
+// Manual takes a manual backup now, one retention leaves alone. Two
+// within the same second collide on the name: the second fails with
+// ErrExists.
+func (s *Scheduler) Manual(ctx context.Context) (Archive, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.create(ctx, KindManual, s.cfg.Now())
+}
+
+// ErrExists is returned when an archive of the same name exists.
+var ErrExists = errors.New("backup: an archive of that name exists")
+
+func (s *Scheduler) create(ctx context.Context, kind string, now time.Time) (Archive, error) {
+	name := ArchiveName(kind, now)
+	path := filepath.Join(s.cfg.Dir, name)
+	if _, err := os.Lstat(path); err == nil {
+		return Archive{}, fmt.Errorf("%w: %s", ErrExists, name)
+	}
+	m, err := Create(ctx, s.src, CreateOptions{Path: path, Version: s.cfg.Version, Key: s.cfg.Key, KeyFile: s.cfg.KeyFile,
+		Now: func() time.Time { return now }})
+	if err != nil {
+		return Archive{}, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return Archive{}, fmt.Errorf("backup: %w", err)
+	}
+	s.log.Info("backup written", "path", path, "kind", kind, "schema_version", m.SchemaVersion, "bytes", fi.Size())
+	return Archive{Name: name, Kind: kind, CreatedAt: m.CreatedAt, Size: fi.Size()}, nil
+}
+
+// List returns the archives in the backups directory, newest first.
+func (s *Scheduler) List() ([]Archive, error) {
+	entries, err := os.ReadDir(s.cfg.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	var out []Archive
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		for _, kind := range []string{KindScheduled, KindManual} {
+			at, ok := archiveTime(kind, e.Name())
+			if !ok {
+				continue
+			}
+			fi, err := e.Info()
+			if err != nil {
+				continue
+			}
+			out = append(out, Archive{Name: e.Name(), Kind: kind, CreatedAt: at, Size: fi.Size()})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, nil
 }
 
 // newest returns the time of the newest scheduled archive in Dir.
