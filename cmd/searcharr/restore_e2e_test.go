@@ -135,3 +135,51 @@ func listTree(t *testing.T, root string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestRestoreRefusesAnotherKey: with SEARCHARR_SECRET_KEY set to a key
+// other than the backup's, the stored API keys would not decrypt; the
+// restore is rolled back and the data directory's files are as before.
+func TestRestoreRefusesAnotherKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	src := filepath.Join(t.TempDir(), "src")
+	env := []string{"SEARCHARR_DATA_DIR=" + src}
+	if code, out := runCLI(t, env, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, out)
+	}
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	if code, out := runCLI(t, env, "backup", "--out", archive); code != 0 {
+		t.Fatalf("backup: %d %s", code, out)
+	}
+	dst := filepath.Join(t.TempDir(), "dst")
+	other := "SEARCHARR_SECRET_KEY=" + strings.Repeat("ab", 32)
+	if code, out := runCLI(t, []string{"SEARCHARR_DATA_DIR=" + dst, other}, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, out)
+	}
+	before := withoutLocks(listTree(t, dst))
+	dbBefore, _ := os.ReadFile(filepath.Join(dst, "searcharr.db"))
+	code, out := runCLI(t, []string{other}, "restore", "--data-dir", dst, archive)
+	if code == 0 || !strings.Contains(out, "SEARCHARR_SECRET_KEY") || strings.Contains(out, strings.Repeat("ab", 32)) {
+		t.Fatalf("restore under another key: exit %d, %s", code, out)
+	}
+	after := withoutLocks(listTree(t, dst))
+	dbAfter, _ := os.ReadFile(filepath.Join(dst, "searcharr.db"))
+	if strings.Join(after, ",") != strings.Join(before, ",") || !bytes.Equal(dbBefore, dbAfter) {
+		t.Fatalf("data directory before %v, after %v (database unchanged: %v)", before, after, bytes.Equal(dbBefore, dbAfter))
+	}
+	// Without the foreign key, the backup's own key is used and it works.
+	if code, out := runCLI(t, nil, "restore", "--data-dir", dst, archive); code != 0 || !strings.Contains(out, ".pre-restore-") {
+		t.Fatalf("restore: %d %s", code, out)
+	}
+}
+
+func withoutLocks(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".lock") {
+			out = append(out, n)
+		}
+	}
+	return out
+}

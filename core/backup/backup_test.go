@@ -32,6 +32,11 @@ type installation struct {
 
 func newInstallation(t *testing.T, users ...string) installation {
 	t.Helper()
+	return newInstallationTB(t, users...)
+}
+
+func newInstallationTB(t testing.TB, users ...string) installation {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
 	st := storetest.OpenWith(t, store.Options{DataDir: dir, Sealer: storetest.Sealer(t)})
 	for _, u := range users {
