@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/library"
 	"github.com/vibequality/searcharr/core/metrics"
+	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/sdk"
 )
@@ -27,6 +27,9 @@ import (
 type clients struct {
 	st  *store.Store
 	log *slog.Logger
+	// dialer makes every connection to an instance, checking the address
+	// it dials against the outbound policy.
+	dialer *outbound.Dialer
 	// wanted caches whole wanted lists across runs; serve sets it once and
 	// the webhook receiver invalidates it (nil caches nothing).
 	wanted *library.Cache
@@ -41,10 +44,12 @@ type cachedClient struct {
 	fingerprint [32]byte
 	client      *arr.Client
 	lister      *commandLister
+	// transport is shared by client and lister.
+	transport *http.Transport
 }
 
-func newClients(st *store.Store, log *slog.Logger) *clients {
-	return &clients{st: st, log: log, cache: map[int64]cachedClient{}}
+func newClients(st *store.Store, dialer *outbound.Dialer, log *slog.Logger) *clients {
+	return &clients{st: st, dialer: dialer, log: log, cache: map[int64]cachedClient{}}
 }
 
 func (c *clients) client(ctx context.Context, instanceID int64) (*arr.Client, error) {
@@ -64,19 +69,23 @@ func (c *clients) cached(ctx context.Context, instanceID int64) (cachedClient, e
 	if cached, ok := c.cache[instanceID]; ok && cached.fingerprint == fp {
 		return cached, nil
 	}
+	tr := c.dialer.Transport(outbound.TransportOptions{InsecureSkipVerify: !creds.VerifyTLS})
 	cl, err := arr.New(arr.Config{
-		Kind:               creds.Kind,
-		URL:                creds.URL,
-		APIKey:             creds.APIKey.Reveal(),
-		Timeout:            time.Duration(creds.TimeoutSeconds) * time.Second,
-		InsecureSkipVerify: !creds.VerifyTLS,
-		Logger:             c.log.With("instance_id", instanceID),
-		Observer:           c.observer,
+		Kind:       creds.Kind,
+		URL:        creds.URL,
+		APIKey:     creds.APIKey.Reveal(),
+		Timeout:    time.Duration(creds.TimeoutSeconds) * time.Second,
+		HTTPClient: &http.Client{Transport: tr},
+		Logger:     c.log.With("instance_id", instanceID),
+		Observer:   c.observer,
 	})
 	if err != nil {
 		return cachedClient{}, err
 	}
-	cached := cachedClient{fingerprint: fp, client: cl, lister: newCommandLister(creds)}
+	if old, ok := c.cache[instanceID]; ok {
+		old.transport.CloseIdleConnections()
+	}
+	cached := cachedClient{fingerprint: fp, client: cl, lister: newCommandLister(creds, tr), transport: tr}
 	c.cache[instanceID] = cached
 	return cached, nil
 }
@@ -109,13 +118,11 @@ type commandLister struct {
 	hc  *http.Client
 }
 
-func newCommandLister(creds domain.InstanceCredentials) *commandLister {
+func newCommandLister(creds domain.InstanceCredentials, tr *http.Transport) *commandLister {
 	timeout := time.Duration(creds.TimeoutSeconds) * time.Second
 	if timeout <= 0 {
 		timeout = arr.DefaultTimeout
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: !creds.VerifyTLS} //nolint:gosec // the user's choice for self-signed setups
 	base := strings.TrimRight(creds.URL, "/")
 	base = strings.TrimSuffix(strings.TrimSuffix(base, "/api/v3"), "/api")
 	return &commandLister{

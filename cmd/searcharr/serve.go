@@ -20,6 +20,7 @@ import (
 	"github.com/vibequality/searcharr/core/live"
 	"github.com/vibequality/searcharr/core/metrics"
 	"github.com/vibequality/searcharr/core/notify"
+	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/outcome"
 	"github.com/vibequality/searcharr/core/schedule"
 	"github.com/vibequality/searcharr/core/store"
@@ -72,7 +73,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	arrs := newClients(st, log)
+	// Every outbound connection (instances, the connection tester, webhook
+	// and notification sinks, and library code on net/http's default
+	// transport) is made by one dialer that checks the address it dials.
+	dialer := outbound.NewDialer(outbound.Policy{BlockPrivate: cfg.BlockPrivateURLs}, nil)
+	outbound.InstallDefault(dialer)
+	arrs := newClients(st, dialer, log)
 	// The wanted lists are cached per instance across runs, so orders that
 	// need the whole list do not refetch it every run; webhook events
 	// invalidate an instance's lists.
@@ -131,13 +137,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	notifier, err := apiwire.Notifier(st, api.URLPolicy{}, notify.Deps{Logger: log, Metrics: meters}, notify.Config{})
+	notifier, err := apiwire.Notifier(st, dialer, notify.Deps{Logger: log, Metrics: meters}, notify.Config{})
 	if err != nil {
 		return err
 	}
 	notifier.Register(events)
 
-	apiDeps := apiwire.Deps(st, events, plugins, api.URLPolicy{}, log)
+	apiDeps := apiwire.Deps(st, events, plugins, dialer, log)
 	apiDeps.Notifications = apiwire.Notifications(notifier)
 	apiDeps.Budgets = disp
 	apiDeps.Breakers = disp

@@ -38,10 +38,6 @@ type Config struct {
 	// AllowedOrigins are further origins (scheme://host[:port]) whose
 	// browser requests may change state.
 	AllowedOrigins []string
-	// BlockPrivateInstanceURLs refuses instance URLs on loopback and
-	// private addresses. Link-local and cloud metadata addresses are
-	// always refused.
-	BlockPrivateInstanceURLs bool
 	// SecureCookies forces the Secure attribute on cookies; without it
 	// they are Secure when the request arrived over HTTPS.
 	SecureCookies bool

@@ -217,6 +217,12 @@ type TestResult struct {
 	Latency      time.Duration
 }
 
+// URLChecker checks a URL against the outbound address policy; its
+// error completes "url …". *outbound.Dialer implements it.
+type URLChecker interface {
+	CheckURL(ctx context.Context, raw string) error
+}
+
 // InstanceTester checks that a URL reaches the configured kind of
 // application with the API key. Failures should wrap one of the
 // ErrTest* sentinels so the API can name the field at fault; their
@@ -224,6 +230,19 @@ type TestResult struct {
 type InstanceTester interface {
 	Test(ctx context.Context, t TestTarget) (TestResult, error)
 }
+
+// TestError is a failed connection test as an InstanceTester reports it:
+// the sentinel that picks the field at fault, a coarse class of what failed
+// (blocked, dns, refused, timeout, tls, not_api, wrong_app, unauthorized)
+// and a message safe to show, which quotes nothing the other end sent.
+type TestError struct {
+	Err     error
+	Class   string
+	Message string
+}
+
+func (e *TestError) Error() string { return e.Message }
+func (e *TestError) Unwrap() error { return e.Err }
 
 // Sentinels an InstanceTester wraps to classify a failed test.
 var (
@@ -279,11 +298,15 @@ type Deps struct {
 	Publisher     Publisher
 	Plugins       PluginCatalog
 	Tester        InstanceTester
-	Database      Pinger
-	Bus           BusStatus
-	Exclusions    Exclusions
-	Webhooks      WebhookEndpoints
-	Activity      Activity
+	// URLs checks instance URLs when they are saved or tested (the
+	// dialer checks again at every connection); nil means the dialer
+	// outbound.InstallDefault installed, or the default policy.
+	URLs       URLChecker
+	Database   Pinger
+	Bus        BusStatus
+	Exclusions Exclusions
+	Webhooks   WebhookEndpoints
+	Activity   Activity
 	// Previewer runs dry runs; nil answers 503 to previews.
 	Previewer Previewer
 	// Scheduler is shown in GET /health; nil leaves it out.

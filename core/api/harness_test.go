@@ -18,6 +18,7 @@ import (
 	"github.com/vibequality/searcharr/core/api/apiwire"
 	"github.com/vibequality/searcharr/core/auth"
 	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/core/store/storetest"
 	"github.com/vibequality/searcharr/sdk"
@@ -197,7 +198,7 @@ func newHarness(t *testing.T, st *store.Store, opts ...any) *harness {
 	deps.Publisher = h.pub
 	deps.Bus = fakeBus{running: true}
 	deps.Plugins = fakeCatalog{}
-	deps.Tester = apiwire.Tester(api.URLPolicy{}, nil)
+	deps.Tester = apiwire.Tester(outbound.NewDialer(outbound.Policy{}, nil), nil)
 	deps.Logger = slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	deps.Now = h.clock.Now
 	h.preview = &fakePreviewer{st: st}

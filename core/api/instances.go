@@ -105,14 +105,10 @@ func (s *Server) ownedInstance(ctx context.Context, id int64) (domain.Instance, 
 	return in, nil
 }
 
-func (s *Server) urlPolicy() URLPolicy {
-	return URLPolicy{BlockPrivate: s.cfg.BlockPrivateInstanceURLs}
-}
-
 // checkInstanceBody validates what huma's schema cannot: the URL policy
 // and the API key's characters.
 func (s *Server) checkInstanceBody(ctx context.Context, b *instanceBody) error {
-	if err := s.urlPolicy().CheckURL(ctx, b.URL); err != nil {
+	if err := s.deps.URLs.CheckURL(ctx, b.URL); err != nil {
 		return fieldError("body.url", "url "+err.Error(), nil)
 	}
 	if b.APIKey != "" && strings.ContainsFunc(b.APIKey, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
@@ -190,11 +186,11 @@ func (s *Server) updateInstance(ctx context.Context, in *instanceUpdateInput) (*
 	if err := s.checkInstanceBody(ctx, &in.Body); err != nil {
 		return nil, err
 	}
-	// The stored key goes only to the URL it was given for: a new URL
-	// needs the key again, or anyone able to edit the instance could send
-	// the key to a server of their own.
-	if in.Body.APIKey == "" && !sameURL(in.Body.URL, inst.URL) {
-		return nil, fieldError("body.api_key", "enter the API key again when the URL changes", nil)
+	// The stored key goes only to the URL and application it was given
+	// for: a new URL or kind needs the key again, or anyone able to edit
+	// the instance could send the key to a server of their own.
+	if in.Body.APIKey == "" && (!sameURL(in.Body.URL, inst.URL) || domain.InstanceKind(in.Body.Kind) != inst.Kind) {
+		return nil, fieldError("body.api_key", "enter the API key again when the URL or the kind changes", nil)
 	}
 	in.Body.apply(&inst)
 	updated, err := s.deps.Instances.Update(ctx, inst)

@@ -93,7 +93,7 @@ func (s *Server) testSaved(ctx context.Context, in *idInput) (*testConnOutput, e
 	if err != nil {
 		return nil, s.fail(ctx, err, fmt.Sprintf("instance %d", in.ID))
 	}
-	if err := s.urlPolicy().CheckURL(ctx, cred.URL); err != nil {
+	if err := s.deps.URLs.CheckURL(ctx, cred.URL); err != nil {
 		return nil, fieldError("body.url", "url "+err.Error(), nil)
 	}
 	return s.runTest(ctx, TestTarget{Kind: cred.Kind, URL: cred.URL, APIKey: cred.APIKey, VerifyTLS: cred.VerifyTLS,
@@ -110,23 +110,7 @@ func (s *Server) runTest(ctx context.Context, t TestTarget) (*testConnOutput, er
 	defer cancel()
 	res, err := s.deps.Tester.Test(tctx, t)
 	if err != nil {
-		msg := scrub(err.Error(), t.APIKey)
-		switch {
-		case errors.Is(err, ErrTestWrongApp):
-			return nil, fieldError("body.kind", fmt.Sprintf("the URL does not answer as %s: %s", t.Kind.AppName(), msg), string(t.Kind))
-		case errors.Is(err, ErrTestUnauthorized):
-			app := t.Kind.AppName()
-			if app == "" {
-				app = "Sonarr/Radarr"
-			}
-			return nil, fieldError("body.api_key", "the API key was refused: copy it from "+app+" → Settings → General → Security → API Key", nil)
-		case errors.Is(err, ErrTestTimeout):
-			return nil, huma.Error504GatewayTimeout(fmt.Sprintf("%s did not answer in %s", t.Kind.AppName(), t.Timeout))
-		case errors.Is(err, ErrTestUnreachable):
-			return nil, fieldError("body.url", "cannot reach the instance at this URL ("+msg+"): check the address, the port and the URL base (Settings → General → URL Base)", nil)
-		}
-		requestLogger(ctx, s.log).Warn("instance test failed", "kind", t.Kind, "error", msg)
-		return nil, huma.Error502BadGateway("the instance answered with an error: " + msg)
+		return nil, s.testFailure(ctx, t, err)
 	}
 	out := &testConnOutput{}
 	out.Body.Success = true
@@ -134,6 +118,33 @@ func (s *Server) runTest(ctx context.Context, t TestTarget) (*testConnOutput, er
 	out.Body.App, out.Body.Version, out.Body.InstanceName = res.App, res.Version, res.InstanceName
 	out.Body.LatencyMS = res.Latency.Milliseconds()
 	return out, nil
+}
+
+// testFailure maps a failed test onto the field at fault. The message is
+// the tester's, which names the class of failure and quotes nothing the
+// other end sent; the API key is scrubbed from it all the same.
+func (s *Server) testFailure(ctx context.Context, t TestTarget, err error) error {
+	msg := "the connection test failed"
+	var te *TestError
+	if errors.As(err, &te) {
+		msg = scrub(te.Message, t.APIKey)
+	}
+	switch {
+	case errors.Is(err, ErrTestWrongApp):
+		return fieldError("body.kind", msg, string(t.Kind))
+	case errors.Is(err, ErrTestUnauthorized):
+		app := t.Kind.AppName()
+		if app == "" {
+			app = "Sonarr/Radarr"
+		}
+		return fieldError("body.api_key", "the API key was refused: copy it from "+app+" → Settings → General → Security → API Key", nil)
+	case errors.Is(err, ErrTestTimeout):
+		return huma.Error504GatewayTimeout(fmt.Sprintf("%s did not answer in %s", t.Kind.AppName(), t.Timeout))
+	case errors.Is(err, ErrTestUnreachable):
+		return fieldError("body.url", msg, nil)
+	}
+	requestLogger(ctx, s.log).Warn("instance test failed", "kind", t.Kind, "error", scrub(err.Error(), t.APIKey))
+	return huma.Error502BadGateway("the connection test failed; the server log has the details")
 }
 
 // scrub removes a secret from a message, in case a collaborator echoed it.

@@ -3,7 +3,9 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vibequality/searcharr/core/store"
@@ -37,6 +39,14 @@ func TestChangedURLNeedsTheAPIKey(t *testing.T) {
 			t.Fatalf("stored credentials after a refused update: %s %v", creds.URL, err)
 		}
 
+		// Changing the kind alone needs the key too.
+		body["url"], body["kind"] = "http://127.0.0.1:8989", "radarr"
+		r = h.must(http.StatusUnprocessableEntity, "PUT", ip, body, a)
+		if !strings.Contains(string(r.Body), `"body.api_key"`) {
+			t.Fatalf("kind change without a key: refusal does not name api_key: %s", r)
+		}
+		body["kind"] = "sonarr"
+
 		// The same URL, written a little differently, keeps the key.
 		body["url"] = "HTTP://127.0.0.1:8989/"
 		body["burst"] = 3
@@ -50,4 +60,35 @@ func TestChangedURLNeedsTheAPIKey(t *testing.T) {
 			t.Fatalf("credentials after moving with a key: %s %v", creds.URL, err)
 		}
 	})
+}
+
+// TestChangedURLNeverReceivesTheOldKey: after a refused move to another
+// server, testing the instance still calls the URL the key was given
+// for; the other server never sees a request, let alone the key.
+func TestChangedURLNeverReceivesTheOldKey(t *testing.T) {
+	var seen atomic.Int64
+	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		t.Errorf("the other server got %s %s with a key of %d characters", r.Method, r.URL.Path, len(r.Header.Get("X-Api-Key")))
+	}))
+	t.Cleanup(attacker.Close)
+	port, conns := serveCounting(t, simulator(t))
+	st := storetest.Open(t, store.DialectSQLite)
+	h := newHarness(t, st)
+	a := bearer(h.register("alice", cred{}).AccessToken)
+	body := instanceBody("Sonarr", "sonarr-key-0001")
+	body["url"] = "http://127.0.0.1:" + port + "/sonarr"
+	var inst struct{ ID int64 }
+	h.must(http.StatusCreated, "POST", "/api/instances", body, a).json(t, &inst)
+	ip := fmt.Sprintf("/api/instances/%d", inst.ID)
+
+	delete(body, "api_key")
+	body["url"] = attacker.URL
+	h.must(http.StatusUnprocessableEntity, "PUT", ip, body, a)
+	body["url"], body["kind"] = attacker.URL, "radarr"
+	h.must(http.StatusUnprocessableEntity, "PUT", ip, body, a)
+	h.must(http.StatusOK, "POST", ip+"/test", nil, a)
+	if seen.Load() != 0 || conns.n.Load() == 0 {
+		t.Fatalf("after refused moves the test reached the other server %d times and the instance over %d connections", seen.Load(), conns.n.Load())
+	}
 }

@@ -28,7 +28,7 @@ type NotificationSinks interface {
 // notificationBody is what POST and PUT /api/notifications accept.
 type notificationBody struct {
 	Name string `json:"name" minLength:"1" maxLength:"100"`
-	URL  string `json:"url,omitempty" maxLength:"2048" writeOnly:"true" doc:"A shoutrrr service URL (discord://…, slack://…, telegram://…, pushover://…, gotify://…, ntfy://…, smtp://…, generic://…) or an http(s) URL for a signed webhook. Required on create, kept when omitted on update, never returned"`
+	URL  string `json:"url,omitempty" maxLength:"2048" writeOnly:"true" doc:"A shoutrrr service URL (discord://…, slack://…, telegram://…, pushover://…, ntfy://…, generic://…; not gotify, mattermost or smtp, whose connections cannot be checked) or an http(s) URL for a signed webhook. Required on create, kept when omitted on update, never returned"`
 	// Secret signs webhook requests.
 	Secret string   `json:"secret,omitempty" maxLength:"256" writeOnly:"true" doc:"Webhook sinks: the HMAC-SHA256 key of the X-Searcharr-Signature header (16 to 256 characters). Required for a new webhook, kept when omitted, never returned"`
 	Events []string `json:"events" maxItems:"20" doc:"The events to send: run_completed, run_failed, queue_deactivated, grab_found, instance_unhealthy, instance_recovered, budget_exhausted, manual_interaction_required, webhook_test"`

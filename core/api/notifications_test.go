@@ -14,6 +14,7 @@ import (
 	"github.com/vibequality/searcharr/core/api"
 	"github.com/vibequality/searcharr/core/api/apiwire"
 	"github.com/vibequality/searcharr/core/notify"
+	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/core/store/storetest"
 )
@@ -46,7 +47,7 @@ func newSinkReceiver(t *testing.T) *sinkReceiver {
 // withNotifier serves /api/notifications from a notifier on st, logging
 // into logs.
 func withNotifier(t *testing.T, st *store.Store, logs io.Writer) harnessOption {
-	n, err := apiwire.Notifier(st, api.URLPolicy{}, notify.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil))}, notify.Config{})
+	n, err := apiwire.Notifier(st, outbound.NewDialer(outbound.Policy{}, nil), notify.Deps{Logger: slog.New(slog.NewJSONHandler(logs, nil))}, notify.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

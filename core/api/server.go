@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/vibequality/searcharr/core/auth"
+	"github.com/vibequality/searcharr/core/outbound"
 )
 
 // Server is the HTTP API: a Fiber app with the huma operations mounted.
@@ -60,6 +61,13 @@ func New(deps Deps, cfg Config) (*Server, error) {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.URLs == nil {
+		if d := outbound.Installed(); d != nil {
+			deps.URLs = d
+		} else {
+			deps.URLs = outbound.NewDialer(outbound.Policy{}, nil)
+		}
 	}
 	s := &Server{deps: deps, cfg: cfg, log: deps.Logger.With("component", "api"), now: deps.Now, closing: make(chan struct{})}
 

@@ -73,6 +73,11 @@ type Config struct {
 	// BackupRetention is how long scheduled backups are kept; zero keeps
 	// them all (SEARCHARR_BACKUP_RETENTION, --backup-retention).
 	BackupRetention time.Duration
+	// BlockPrivateURLs refuses outbound connections (instances, webhook
+	// and notification sinks) to loopback, private and shared addresses
+	// (SEARCHARR_BLOCK_PRIVATE_URLS, --block-private-urls). Link-local and
+	// cloud metadata addresses are always refused.
+	BlockPrivateURLs bool
 }
 
 // MinMetricsTokenLength is the shortest metrics token accepted.
@@ -118,6 +123,11 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of Searcharr")
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("METRICS_TOKEN", ""), "bearer token required by /metrics (empty: public)")
+	blockPrivate, blockErr := strconv.ParseBool(env("BLOCK_PRIVATE_URLS", "false"))
+	if blockErr != nil {
+		return Config{}, fmt.Errorf("config: block-private-urls (SEARCHARR_BLOCK_PRIVATE_URLS) %q: want true or false", getenv("SEARCHARR_BLOCK_PRIVATE_URLS"))
+	}
+	fs.BoolVar(&c.BlockPrivateURLs, "block-private-urls", blockPrivate, "refuse outbound connections to loopback and private addresses (link-local and metadata addresses are always refused)")
 	shutdown := fs.String("shutdown-timeout", env("SHUTDOWN_TIMEOUT", c.ShutdownTimeout.String()), "graceful shutdown bound")
 	durations := []struct {
 		name string

@@ -38,6 +38,25 @@ func TestLoadLeaseAndPluginTimeouts(t *testing.T) {
 	}
 }
 
+func TestLoadBlockPrivateURLs(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want bool
+	}{
+		{"", nil, false},
+		{"true", nil, true},
+		{"1", nil, true},
+		{"false", []string{"--block-private-urls"}, true},
+		{"true", []string{"--block-private-urls=false"}, false},
+	} {
+		c, err := Load(tc.args, envOf(map[string]string{"SEARCHARR_BLOCK_PRIVATE_URLS": tc.env}))
+		if err != nil || c.BlockPrivateURLs != tc.want {
+			t.Errorf("env %q args %v: BlockPrivateURLs = %v, %v; want %v", tc.env, tc.args, c.BlockPrivateURLs, err, tc.want)
+		}
+	}
+}
+
 func TestLoadPrecedence(t *testing.T) {
 	env := envOf(map[string]string{
 		"SEARCHARR_LISTEN":           "127.0.0.1:9000",
@@ -75,6 +94,7 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		{"lease unit", map[string]string{"SEARCHARR_DISPATCH_LEASE": "30"}, "dispatch-lease"},
 		{"plan timeout", map[string]string{"SEARCHARR_PLUGIN_PLAN_TIMEOUT": "-1m"}, "plugin-plan-timeout"},
 		{"hang timeout", map[string]string{"SEARCHARR_PLUGIN_HANG_TIMEOUT": "0s"}, "plugin-hang-timeout"},
+		{"block private", map[string]string{"SEARCHARR_BLOCK_PRIVATE_URLS": "sometimes"}, "block-private-urls"},
 		{"hang over plan", map[string]string{"SEARCHARR_PLUGIN_HANG_TIMEOUT": "2m", "SEARCHARR_PLUGIN_PLAN_TIMEOUT": "1m"}, "plugin-hang-timeout"},
 	}
 	for _, tc := range cases {

@@ -107,7 +107,7 @@ const (
 	// http(s) URL.
 	SinkWebhook NotificationSinkKind = "webhook"
 	// SinkShoutrrr sends through a shoutrrr service URL (discord://,
-	// slack://, ntfy://, smtp://, generic://, …).
+	// slack://, ntfy://, generic://, …).
 	SinkShoutrrr NotificationSinkKind = "shoutrrr"
 )
 

@@ -38,7 +38,11 @@
 // A sink's URL decides its kind. An http or https URL makes a webhook
 // sink; any other scheme must be a shoutrrr service URL
 // (github.com/nicholas-fedor/shoutrrr: discord://, slack://, telegram://,
-// pushover://, gotify://, ntfy://, smtp://, generic://, …). URLs and
+// pushover://, ntfy://, generic://, …). Every connection a sink makes goes
+// through the outbound dialer (core/outbound), which checks the address it
+// dials; gotify, mattermost and smtp build their own connections and are
+// refused (a webhook sink with a template reaches Gotify and Mattermost).
+// URLs and
 // secrets are sealed at rest by the store and never returned: responses
 // show the service and "***".
 //

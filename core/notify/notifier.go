@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"sync"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/vibequality/searcharr/core/bus"
 	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/core/outbound"
 )
 
 // Sinks stores notification sinks. *store.NotificationSinks implements it.
@@ -46,6 +46,10 @@ type Deps struct {
 	Logger *slog.Logger
 	// Now nil means time.Now.
 	Now func() time.Time
+	// Outbound makes every connection to a sink and holds the address
+	// policy. nil means the dialer outbound.InstallDefault installed, or
+	// one with the default policy.
+	Outbound *outbound.Dialer
 }
 
 // Metrics receives what the notifier counts. *metrics.Metrics implements
@@ -83,10 +87,6 @@ type Config struct {
 	// template's execution and output.
 	TemplateTimeout  time.Duration
 	TemplateMaxBytes int
-	// CheckAddr refuses addresses sinks may not reach, on top of the
-	// link-local and metadata addresses always refused (for example
-	// api.URLPolicy.CheckAddr). Webhook sinks check it when dialling.
-	CheckAddr func(netip.Addr) error
 }
 
 func (c *Config) setDefaults() {
@@ -155,19 +155,15 @@ func New(deps Deps, cfg Config) (*Notifier, error) {
 	cfg.setDefaults()
 	n := &Notifier{deps: deps, cfg: cfg, log: deps.Logger.With("component", "notify"),
 		inbox: make(chan inbound, cfg.InboxSize), workers: map[int64]*worker{}, sending: map[int64]bool{}}
-	n.http = newHTTPClient(n.checkAddr)
+	if deps.Outbound == nil {
+		deps.Outbound = outbound.Installed()
+	}
+	if deps.Outbound == nil {
+		deps.Outbound = outbound.NewDialer(outbound.Policy{}, nil)
+	}
+	n.deps.Outbound = deps.Outbound
+	n.http = newHTTPClient(deps.Outbound)
 	return n, nil
-}
-
-// checkAddr applies the built-in address check and Config.CheckAddr.
-func (n *Notifier) checkAddr(a netip.Addr) error {
-	if err := baseAddrCheck(a); err != nil {
-		return err
-	}
-	if n.cfg.CheckAddr != nil {
-		return n.cfg.CheckAddr(a)
-	}
-	return nil
 }
 
 // Register subscribes the notifier to domain.TopicNotifications. Call it

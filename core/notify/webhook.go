@@ -10,15 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/core/outbound"
 )
 
 // The headers of a webhook sink's requests.
@@ -135,6 +132,9 @@ func (n *Notifier) sendWebhook(ctx context.Context, sink domain.NotificationSink
 		req.Header.Set(HeaderSignature, Sign([]byte(target.Secret.Reveal()), ts, body))
 	}
 	res, err := n.http.Do(req)
+	if errors.Is(err, outbound.ErrBlocked) {
+		return permanentError{err}
+	}
 	if err != nil {
 		return err
 	}
@@ -146,71 +146,19 @@ func (n *Notifier) sendWebhook(ctx context.Context, sink domain.NotificationSink
 	return nil
 }
 
-// newHTTPClient returns the webhook client: no redirects (a receiver cannot
-// bounce a signed request elsewhere) and every dialled address checked.
-func newHTTPClient(check func(netip.Addr) error) *http.Client {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil {
-			return errAddrForbidden
-		}
-		return check(ap.Addr())
-	}}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = dialer.DialContext
-	tr.Proxy = nil
+// newHTTPClient returns the webhook client: every connection made by the
+// outbound dialer, which checks the address actually dialled, and no
+// redirects (a receiver cannot bounce a signed request elsewhere).
+func newHTTPClient(d *outbound.Dialer) *http.Client {
 	return &http.Client{
-		Transport:     tr,
+		Transport:     d.Transport(outbound.TransportOptions{}),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 
-// Errors of the address check.
-var (
-	errAddrMetadata  = errors.New("points at a link-local or cloud metadata address, which is never allowed")
-	errAddrForbidden = errors.New("points at an address that cannot receive notifications")
-)
-
-// metadataHosts are cloud metadata service names.
-var metadataHosts = []string{"metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"}
-
-// metadataAddrs are cloud metadata endpoints outside the link-local ranges.
-var metadataAddrs = []netip.Addr{
-	netip.MustParseAddr("fd00:ec2::254"),
-	netip.MustParseAddr("100.100.100.200"),
-	netip.MustParseAddr("192.0.0.192"),
-}
-
-// baseAddrCheck refuses link-local, metadata, unspecified and multicast
-// addresses; loopback and private ones, where self-hosted services live,
-// are allowed unless Config.CheckAddr says otherwise.
-func baseAddrCheck(a netip.Addr) error {
-	a = a.Unmap()
-	switch {
-	case a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast():
-		return errAddrMetadata
-	case a.IsUnspecified() || a.IsMulticast() || a.IsInterfaceLocalMulticast():
-		return errAddrForbidden
-	}
-	for _, m := range metadataAddrs {
-		if a == m {
-			return errAddrMetadata
-		}
-	}
-	return nil
-}
-
-// checkHost checks a URL's host as written: metadata names and forbidden
-// literal addresses. Names are checked again when dialled (webhooks).
+// checkHost checks a URL's host as written: metadata names and refused
+// literal addresses. Names are checked again, on every address they
+// resolve to, when dialled.
 func (n *Notifier) checkHost(host string) error {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	for _, m := range metadataHosts {
-		if host == m {
-			return errAddrMetadata
-		}
-	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		return n.checkAddr(a)
-	}
-	return nil
+	return n.deps.Outbound.Policy().CheckHost(host)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/vibequality/searcharr/core/api/apiwire"
 	"github.com/vibequality/searcharr/core/auth"
 	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/store"
 )
 
@@ -128,7 +129,7 @@ func serveReceiver(t *testing.T, st *store.Store, pub *recordingPublisher, cfg R
 	deps.Publisher = pub
 	deps.Bus = fakeBus{}
 	deps.Plugins = fakeCatalog{}
-	deps.Tester = apiwire.Tester(api.URLPolicy{}, nil)
+	deps.Tester = apiwire.Tester(outbound.NewDialer(outbound.Policy{}, nil), nil)
 	deps.Logger = quiet
 	srv, err := api.New(deps, api.Config{SigningKey: []byte(strings.Repeat("s", 32)), Argon2: auth.Argon2Params{Memory: 1024, Iterations: 1}})
 	if err != nil {

@@ -11,20 +11,22 @@ import (
 	"github.com/vibequality/searcharr/core/api"
 	"github.com/vibequality/searcharr/core/bus"
 	"github.com/vibequality/searcharr/core/domain"
+	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/pluginhost"
 	"github.com/vibequality/searcharr/core/store"
 )
 
-// Deps returns the API's dependencies backed by st, b and host, with an
-// instance tester that honours policy. log may be nil.
-func Deps(st *store.Store, b *bus.Bus, host *pluginhost.Host, policy api.URLPolicy, log *slog.Logger) api.Deps {
-	d := StoreDeps(st)
-	d.Publisher = b
-	d.Bus = b
-	d.Plugins = Plugins(host)
-	d.Tester = Tester(policy, log)
-	d.Logger = log
-	return d
+// Deps returns the API's dependencies backed by st, b and host, with URL
+// checks and an instance tester that connect through d. log may be nil.
+func Deps(st *store.Store, b *bus.Bus, host *pluginhost.Host, d *outbound.Dialer, log *slog.Logger) api.Deps {
+	deps := StoreDeps(st)
+	deps.Publisher = b
+	deps.Bus = b
+	deps.Plugins = Plugins(host)
+	deps.Tester = Tester(d, log)
+	deps.URLs = d
+	deps.Logger = log
+	return deps
 }
 
 // StoreDeps fills the store-backed fields of api.Deps: repositories, the

@@ -127,7 +127,7 @@ function SinkForm({ sink, onDone }) {
       <${Field} label=${webhook ? 'Webhook URL' : 'Service URL'} value=${v.url} onInput=${(x) => set('url', x)} error=${err('url')}
         autocomplete="off" spellcheck="false"
         placeholder=${webhook ? 'https://…' : 'discord://token@channel'}
-        help=${(sink ? 'Leave empty to keep the stored URL. ' : '') + (webhook ? 'An http(s) URL that receives a JSON POST.' : 'A shoutrrr URL: discord://…, slack://…, telegram://…, ntfy://…, gotify://…, smtp://…')} />
+        help=${(sink ? 'Leave empty to keep the stored URL. ' : '') + (webhook ? 'An http(s) URL that receives a JSON POST.' : 'A shoutrrr URL: discord://…, slack://…, telegram://…, ntfy://…, pushover://… (for Gotify or Mattermost, use a webhook with a template)')} />
       ${webhook && html`<${Field} type="password" label="Signing secret" value=${v.secret} onInput=${(x) => set('secret', x)} error=${err('secret')}
         autocomplete="new-password"
         help=${(sink && sink.has_secret ? 'Leave empty to keep the stored secret. ' : '') + '16 to 256 characters; each request carries its HMAC-SHA256 in X-Searcharr-Signature.'} />`}
