@@ -92,7 +92,12 @@ func TestScheduledBackups(t *testing.T) {
 		Kind string `json:"kind"`
 	}
 	s.api.do("GET", "/api/system/backups", nil, &list)
-	if len(list) != 3 || list[0].Name != taken.Name || list[len(list)-1].Name != manual {
+	listed := map[string]string{}
+	for _, b := range list {
+		listed[b.Name] = b.Kind
+	}
+	if len(list) != 3 || listed[taken.Name] != "manual" || listed[manual] != "manual" || listed[filepath.Base(written[0])] != "scheduled" ||
+		list[len(list)-1].Name != manual {
 		t.Fatalf("listed backups %+v", list)
 	}
 	pw := filepath.Join(t.TempDir(), "pw")

@@ -231,7 +231,12 @@ func (s *Scheduler) List() ([]Archive, error) {
 			out = append(out, Archive{Name: e.Name(), Kind: kind, CreatedAt: at, Size: fi.Size()})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out, nil
 }
 
