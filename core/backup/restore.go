@@ -19,6 +19,10 @@ var managedNames = []string{DatabaseName, DatabaseName + "-wal", DatabaseName + 
 // replaced files in, inside the data directory.
 const AsidePrefix = ".pre-restore-"
 
+// stagingPrefix starts the name of the directory an archive is extracted
+// into, inside the data directory.
+const stagingPrefix = ".restore-"
+
 // RestoreOptions configure Restore.
 type RestoreOptions struct {
 	// DataDir receives the restored files. The caller makes sure no
@@ -59,6 +63,10 @@ type RestoreResult struct {
 //     migrates them;
 //  4. when Verify fails, the restored files are removed and the previous
 //     ones moved back.
+//
+// A restore interrupted between steps 2 and 4 (a crash, kill -9) leaves
+// the previous files in DataDir/.pre-restore-<time>; running the restore
+// again, or moving them back by hand, completes or undoes it.
 func Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (RestoreResult, error) {
 	if opts.Verify == nil {
 		return RestoreResult{}, errors.New("backup: restore needs a Verify function")
@@ -70,7 +78,14 @@ func Restore(ctx context.Context, r io.Reader, opts RestoreOptions) (RestoreResu
 	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 		return RestoreResult{}, fmt.Errorf("backup: %w", err)
 	}
-	staging, err := os.MkdirTemp(opts.DataDir, ".restore-*")
+	// Staging directories an interrupted restore left behind hold
+	// nothing of value: the caller excludes other restores.
+	if stale, _ := filepath.Glob(filepath.Join(opts.DataDir, stagingPrefix+"*")); len(stale) > 0 {
+		for _, dir := range stale {
+			_ = os.RemoveAll(dir)
+		}
+	}
+	staging, err := os.MkdirTemp(opts.DataDir, stagingPrefix+"*")
 	if err != nil {
 		return RestoreResult{}, fmt.Errorf("backup: %w", err)
 	}

@@ -293,3 +293,22 @@ func TestManualBackupsAndList(t *testing.T) {
 		t.Fatalf("list %+v, %v", list, err)
 	}
 }
+
+func TestRestoreRemovesStaleStaging(t *testing.T) {
+	from := newInstallation(t, "alice")
+	archive := from.archive(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	stale := filepath.Join(dir, ".restore-123")
+	if err := os.MkdirAll(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(stale, backup.DatabaseName), []byte("half"), 0o600)
+	f, _ := os.Open(archive)
+	defer f.Close()
+	if _, err := backup.Restore(context.Background(), f, backup.RestoreOptions{DataDir: dir, Verify: verifyOpens(dir)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, dir); strings.Join(got, ",") != "searcharr.db,secret.key" {
+		t.Fatalf("data directory holds %v", got)
+	}
+}
