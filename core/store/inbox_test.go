@@ -62,10 +62,13 @@ func TestWebhookInbox(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if got, _ := s.WebhookDeliveries().Get(ctx, pending[0].ID); got.Attempts != 2 || got.StartedAt == nil || !got.StartedAt.Equal(at) {
+			t.Fatalf("delivery under way = %+v", got)
+		}
 		if err := s.WebhookDeliveries().MarkFailed(ctx, pending[0].ID, "boom"); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.WebhookDeliveries().Get(ctx, pending[0].ID); got.Attempts != 2 || got.Error != "boom" || got.StartedAt == nil || !got.StartedAt.Equal(at) {
+		if got, _ := s.WebhookDeliveries().Get(ctx, pending[0].ID); got.Attempts != 2 || got.Error != "boom" || got.StartedAt != nil {
 			t.Fatalf("failed delivery = %+v", got)
 		}
 		if err := s.WebhookDeliveries().MarkProcessed(ctx, pending[0].ID, at); err != nil {

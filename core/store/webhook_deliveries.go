@@ -158,11 +158,11 @@ func (r *WebhookDeliveries) MarkProcessed(ctx context.Context, id int64, at time
 	return fmt.Errorf("store: webhook delivery %d was already processed: %w", id, domain.ErrConflict)
 }
 
-// MarkFailed records why an attempt failed (StartAttempt counted it); the
-// delivery stays in the inbox to be tried again.
+// MarkFailed records why an attempt failed (StartAttempt counted it) and
+// that it is over; the delivery stays in the inbox to be tried again.
 func (r *WebhookDeliveries) MarkFailed(ctx context.Context, id int64, errMsg string) error {
 	res, err := r.s.db.NewUpdate().Table("webhook_deliveries").
-		Set("error = ?", errMsg).
+		Set("error = ?", errMsg).Set("started_at = NULL").
 		Where("id = ?", id).Exec(ctx)
 	return r.s.checkOne(res, err, "mark webhook delivery failed", "webhook delivery", id)
 }

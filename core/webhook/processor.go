@@ -82,7 +82,8 @@ type ProcessorConfig struct {
 	SweepAge      time.Duration
 	MaxAttempts   int
 	// AttemptTimeout bounds one processing attempt (2 minutes); a delivery
-	// whose attempt started less than that ago is left to it by the sweep.
+	// whose attempt started less than that ago is left to it by the
+	// periodic sweep (not by the one at start).
 	AttemptTimeout time.Duration
 }
 
@@ -155,7 +156,7 @@ func (p *Processor) handleMessage(ctx context.Context, msg *message.Message) err
 // after it was answered, or a failed publish), then keeps doing so every
 // SweepInterval until Stop.
 func (p *Processor) Start(ctx context.Context) error {
-	if err := p.sweep(ctx, 0); err != nil {
+	if err := p.sweep(ctx, 0, true); err != nil {
 		return err
 	}
 	ctx, p.cancel = context.WithCancel(ctx)
@@ -169,7 +170,7 @@ func (p *Processor) Start(ctx context.Context) error {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := p.sweep(ctx, p.cfg.SweepAge); err != nil && ctx.Err() == nil {
+				if err := p.sweep(ctx, p.cfg.SweepAge, false); err != nil && ctx.Err() == nil {
 					p.log.Warn("webhook sweep failed", "err", err)
 				}
 			}
@@ -186,9 +187,12 @@ func (p *Processor) Stop() {
 	}
 }
 
-// sweep publishes the unprocessed deliveries older than age, but those
-// whose attempt is still under way, and parks those out of attempts.
-func (p *Processor) sweep(ctx context.Context, age time.Duration) error {
+// sweep publishes the unprocessed deliveries older than age and parks
+// those out of attempts. Later sweeps leave an attempt that started less
+// than AttemptTimeout ago to itself (this process or another replica may
+// be running it); the sweep at start does not wait, since an attempt of
+// the process that stopped is over, and replaying a delivery is safe.
+func (p *Processor) sweep(ctx context.Context, age time.Duration, atStart bool) error {
 	list, err := p.deps.Deliveries.ListUnprocessed(ctx, 1000)
 	if err != nil {
 		return fmt.Errorf("webhook: unable to list unprocessed deliveries: %w", err)
@@ -200,7 +204,8 @@ func (p *Processor) sweep(ctx context.Context, age time.Duration) error {
 			p.park(ctx, p.log.With("instance_id", d.InstanceID, "delivery_id", d.ID, "event", d.EventType), d, p.outOfAttempts(d))
 			continue
 		}
-		if (age > 0 && d.ReceivedAt.After(now.Add(-age))) || (d.StartedAt != nil && d.StartedAt.After(now.Add(-p.cfg.AttemptTimeout))) {
+		underWay := !atStart && d.StartedAt != nil && d.StartedAt.After(now.Add(-p.cfg.AttemptTimeout))
+		if (age > 0 && d.ReceivedAt.After(now.Add(-age))) || underWay {
 			continue
 		}
 		msg := domain.WebhookDeliveryEvent{DeliveryID: d.ID, InstanceID: d.InstanceID, EventType: d.EventType, At: d.ReceivedAt}

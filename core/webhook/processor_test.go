@@ -471,8 +471,10 @@ func TestProcessorParksConditionsOverBudget(t *testing.T) {
 		// Neither the start nor the sweep publishes them again; processing
 		// them again does nothing.
 		h.proc.deps.Now = func() time.Time { return time.Now().Add(time.Hour) }
-		if err := h.proc.sweep(ctx, 0); err != nil {
-			t.Fatal(err)
+		for _, atStart := range []bool{true, false} {
+			if err := h.proc.sweep(ctx, 0, atStart); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if msgs := h.pub.on(domain.TopicWebhooks); len(msgs) != 0 {
 			t.Fatalf("parked deliveries published again: %+v", msgs)
@@ -512,25 +514,27 @@ func TestProcessorParksDeliveriesThatNeverFinish(t *testing.T) {
 		if _, err := st.WebhookDeliveries().StartAttempt(ctx, crashed, now); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.proc.sweep(ctx, 0); err != nil {
+		if err := h.proc.sweep(ctx, 0, false); err != nil {
 			t.Fatal(err)
 		}
 		if msgs := h.pub.on(domain.TopicWebhooks); len(msgs) != 0 {
 			t.Fatalf("an attempt under way was published again: %+v", msgs)
 		}
-		// Two more crashed attempts: the next sweep parks it instead of
+		// Two more crashed attempts, replayed by a restart and by a sweep
+		// once the attempt timed out: the next sweep parks it instead of
 		// publishing it.
-		for range 2 {
-			now = now.Add(time.Hour)
-			if err := h.proc.sweep(ctx, 0); err != nil {
+		for i := range 2 {
+			if i == 1 {
+				now = now.Add(time.Hour)
+			}
+			if err := h.proc.sweep(ctx, 0, i == 0); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := st.WebhookDeliveries().StartAttempt(ctx, crashed, now); err != nil {
 				t.Fatal(err)
 			}
 		}
-		now = now.Add(time.Hour)
-		if err := h.proc.sweep(ctx, 0); err != nil {
+		if err := h.proc.sweep(ctx, 0, true); err != nil {
 			t.Fatal(err)
 		}
 		d, err := st.WebhookDeliveries().Get(ctx, crashed)
