@@ -54,14 +54,31 @@ var metadataAddrs = []netip.Addr{
 // clouds; they are refused before any lookup.
 var metadataHosts = []string{"metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"}
 
-var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+var (
+	sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
+	// nat64 are the NAT64 prefixes (RFC 6052, RFC 8215): an address in
+	// them reaches the IPv4 address in its last 32 bits (the local-use
+	// prefix as it is deployed, with /96 networks).
+	nat64 = []netip.Prefix{netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("64:ff9b:1::/48")}
+)
 
 // CheckAddr reports whether an address may be dialled; its error matches
-// ErrBlocked.
+// ErrBlocked. An IPv4 address embedded in an IPv4-mapped or NAT64 IPv6
+// address is checked as itself.
 func (p Policy) CheckAddr(a netip.Addr) error {
 	a = a.Unmap()
+	for _, pre := range nat64 {
+		if pre.Contains(a) {
+			b := a.As16()
+			a = netip.AddrFrom4([4]byte(b[12:]))
+			break
+		}
+	}
 	switch {
 	case !a.IsValid():
+		return ErrForbidden
+	case thisNetwork.Contains(a):
 		return ErrForbidden
 	case a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast():
 		return ErrMetadata

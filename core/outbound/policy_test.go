@@ -66,6 +66,11 @@ func TestPolicyReasons(t *testing.T) {
 		{"fd00:ec2::254", false, outbound.ErrMetadata},
 		{"::ffff:169.254.169.254", false, outbound.ErrMetadata},
 		{"0.0.0.0", false, outbound.ErrForbidden},
+		{"0.1.2.3", false, outbound.ErrForbidden},
+		{"64:ff9b::a9fe:a9fe", false, outbound.ErrMetadata},   // NAT64 of 169.254.169.254
+		{"64:ff9b:1::a9fe:a9fe", false, outbound.ErrMetadata}, // local-use NAT64
+		{"64:ff9b::a00:1", true, outbound.ErrPrivate},         // NAT64 of 10.0.0.1
+		{"64:ff9b::808:808", true, nil},                       // NAT64 of 8.8.8.8
 		{"239.1.1.1", false, outbound.ErrForbidden},
 		{"10.1.2.3", true, outbound.ErrPrivate},
 		{"127.0.0.1", true, outbound.ErrPrivate},
