@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -66,18 +67,36 @@ func (l Limits) Options() []expr.Option {
 	}
 }
 
-// Meter is the budget of one evaluation: its steps and its context. It is
-// for one goroutine.
+// Meter is the budget of one evaluation: its steps, its context and its
+// deadline. It is for one goroutine, and may be Reset for the next
+// evaluation.
 type Meter struct {
-	ctx  context.Context
-	left int64
+	ctx      context.Context
+	deadline time.Time
+	left     int64
 }
 
 // NewMeter returns the budget of one evaluation of steps passes through
 // loop bodies, ending early when ctx ends.
 func NewMeter(ctx context.Context, steps int64) *Meter {
-	return &Meter{ctx: ctx, left: steps}
+	m := &Meter{}
+	m.Reset(ctx, steps, time.Time{})
+	return m
 }
+
+// Reset makes m the budget of a new evaluation: steps passes through loop
+// bodies, until ctx ends or deadline (none when zero) passes, whichever
+// is first. It allocates nothing, unlike a context with a timeout.
+func (m *Meter) Reset(ctx context.Context, steps int64, deadline time.Time) {
+	if d, ok := ctx.Deadline(); ok && (deadline.IsZero() || d.Before(deadline)) {
+		deadline = d
+	}
+	m.ctx, m.left, m.deadline = ctx, steps, deadline
+}
+
+// checkEvery is how many steps pass between checks of the context and the
+// clock: each pass through a loop body is short by construction.
+const checkEvery = 16
 
 func step(params ...any) (any, error) {
 	m, _ := params[0].(*Meter)
@@ -88,8 +107,13 @@ func step(params ...any) (any, error) {
 	if m.left < 0 {
 		return nil, ErrBudget
 	}
-	if err := m.ctx.Err(); err != nil {
-		return nil, err
+	if m.left%checkEvery == 0 {
+		if err := m.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !m.deadline.IsZero() && time.Now().After(m.deadline) {
+			return nil, context.DeadlineExceeded
+		}
 	}
 	return true, nil
 }

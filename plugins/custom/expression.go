@@ -237,6 +237,7 @@ func firstLine(s string) string {
 // is left running.
 type evaluator struct {
 	machine vm.VM
+	meter   exprlimit.Meter
 }
 
 func newEvaluator() *evaluator {
@@ -252,9 +253,8 @@ func (e *evaluator) eval(ctx context.Context, p *program, env Env) (any, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	evalCtx, cancel := context.WithTimeout(ctx, EvalTimeout)
-	defer cancel()
-	out, err := e.machine.Run(p.prog, runEnv{Env: env, Meter: exprlimit.NewMeter(evalCtx, MaxSteps)})
+	e.meter.Reset(ctx, MaxSteps, time.Now().Add(EvalTimeout))
+	out, err := e.machine.Run(p.prog, runEnv{Env: env, Meter: &e.meter})
 	switch {
 	case err == nil:
 		return out, nil
