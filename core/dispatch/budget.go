@@ -23,7 +23,7 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 		return domain.BudgetStatus{}, err
 	}
 	now := d.now()
-	sends, err := d.deps.Store.CountedSends(ctx, g.members, now.Add(-dayWindow), 0)
+	sends, err := d.deps.Store.CountedSends(ctx, g.members, now.Add(-dayWindow), nil)
 	if err != nil {
 		return domain.BudgetStatus{}, err
 	}

@@ -120,7 +120,7 @@ func (in *instance) reserveLocked(ctx context.Context, inst domain.Instance, cmd
 				return time.Time{}, errOverCap{cost: cost, window: c.name, cap: c.cap}
 			}
 		}
-		fits, err := d.fitsNow(ctx, g, now, cmd.ID, cost)
+		fits, err := d.fitsNow(ctx, g, now, []int64{cmd.ID}, cost)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -131,7 +131,7 @@ func (in *instance) reserveLocked(ctx context.Context, inst domain.Instance, cmd
 		if g.daily > 0 {
 			since = now.Add(-dayWindow)
 		}
-		sends, err := d.deps.Store.CountedSends(ctx, g.members, since, cmd.ID)
+		sends, err := d.deps.Store.CountedSends(ctx, g.members, since, []int64{cmd.ID})
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -152,7 +152,7 @@ func (in *instance) reserveLocked(ctx context.Context, inst domain.Instance, cmd
 // fitsNow checks with two sums, the common case, whether cost more
 // searches fit both windows now; only when they do not are the sends
 // listed to find when they will.
-func (d *Dispatcher) fitsNow(ctx context.Context, g groupCaps, now time.Time, exclude int64, cost int) (bool, error) {
+func (d *Dispatcher) fitsNow(ctx context.Context, g groupCaps, now time.Time, exclude []int64, cost int) (bool, error) {
 	for _, w := range []struct {
 		cap    int
 		length time.Duration

@@ -27,9 +27,9 @@ type Store interface {
 	// MarkCommandAttempted records that a POST begins.
 	MarkCommandAttempted(ctx context.Context, id int64, at time.Time) error
 	// CountedCost sums what counts against the caps after since.
-	CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error)
+	CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) (int, error)
 	// CountedSends returns what counts against the caps from since on.
-	CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) ([]domain.CountedSend, error)
+	CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) ([]domain.CountedSend, error)
 	// RecordDispatch marks a command sent and updates its items' search
 	// state and cooldown in one transaction.
 	RecordDispatch(ctx context.Context, rec domain.DispatchRecord) error

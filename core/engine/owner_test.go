@@ -138,7 +138,7 @@ func TestRecoverPlansAgainARunInterruptedBeforeItsPlan(t *testing.T) {
 		if got, _ := st.Runs().Get(ctx, run.ID); got.Status != domain.RunRunning || got.Counts.CommandsSent != 1 || got.Counts.ItemsSearched != 1 {
 			t.Fatalf("run while sending = %s %+v, want running with 1 command sent", got.Status, got.Counts)
 		}
-		if err := st.FailCommand(ctx, pending[1].ID, "arr unreachable"); err != nil {
+		if err := st.EndCommand(ctx, pending[1].ID, domain.CommandFailed, "arr unreachable", f.now); err != nil {
 			t.Fatal(err)
 		}
 		if err := again.CommandHandled(ctx, run.ID); err != nil {

@@ -195,16 +195,6 @@ func (r *Commands) items(ctx context.Context, db bun.IDB, ids []int64) (map[int6
 	return out, nil
 }
 
-// MarkSent records that the arr accepted a pending command under its own
-// command id. Prefer RecordDispatch, which also updates the items' state.
-func (r *Commands) MarkSent(ctx context.Context, id, arrCommandID int64, at time.Time) error {
-	res, err := r.s.db.NewUpdate().Table("dispatched_commands").
-		Set("status = ?", domain.CommandSent).Set("arr_command_id = ?", ref(arrCommandID)).
-		Set("sent_at = ?", utc(at)).
-		Where("id = ? AND status = ?", id, domain.CommandPending).Exec(ctx)
-	return r.transition(ctx, res, err, id, "mark command sent")
-}
-
 // MarkEnded records a command's final state (completed, failed or expired)
 // and error. It fails with domain.ErrConflict when the command has already
 // ended.
@@ -248,6 +238,20 @@ func (r *Commands) ListPending(ctx context.Context, instanceID int64) ([]domain.
 	return r.ListByStatus(ctx, instanceID, domain.CommandPending)
 }
 
+// PendingInstances returns, in id order, the instances that have pending
+// commands.
+func (r *Commands) PendingInstances(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := r.s.db.NewSelect().Table("dispatched_commands").
+		ColumnExpr("DISTINCT instance_id").
+		Where("status = ?", domain.CommandPending).
+		OrderExpr("instance_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, wrap("list instances with pending commands", err)
+	}
+	return ids, nil
+}
+
 // ListByStatus returns the commands in any of statuses, oldest first, for
 // one instance (or every instance when instanceID is zero).
 func (r *Commands) ListByStatus(ctx context.Context, instanceID int64, statuses ...domain.CommandStatus) ([]domain.DispatchedCommand, error) {
@@ -277,30 +281,6 @@ func (r *Commands) ListByStatus(ctx context.Context, instanceID int64, statuses 
 		return nil, err
 	}
 	return out, nil
-}
-
-// IndexerSearchesSince returns the indexer searches (summed command cost)
-// the instances used since since: commands sent at or after since, plus
-// pending commands written at or after since, which may have reached the
-// arr before a crash and so count against the caps until reconciled.
-func (r *Commands) IndexerSearchesSince(ctx context.Context, instanceIDs []int64, since time.Time) (int, error) {
-	if len(instanceIDs) == 0 {
-		return 0, nil
-	}
-	since = utc(since)
-	var total int
-	err := r.s.db.NewSelect().Table("dispatched_commands").
-		ColumnExpr("COALESCE(SUM(cost), 0)").
-		Where("instance_id IN (?)", bun.List(instanceIDs)).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("sent_at >= ?", since).
-				WhereOr("status = ? AND created_at >= ?", domain.CommandPending, since)
-		}).
-		Scan(ctx, &total)
-	if err != nil {
-		return 0, wrap("count indexer searches", err)
-	}
-	return total, nil
 }
 
 // uniqueKeys returns keys without duplicates, in their first order.

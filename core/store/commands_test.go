@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -155,10 +157,10 @@ func TestCommandLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now()
-		if err := s.Commands().MarkSent(ctx, cmd.ID, 5, now); err != nil {
+		if err := s.Commands().RecordDispatch(ctx, domain.DispatchRecord{CommandID: cmd.ID, ArrCommandID: 5, SentAt: now}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Commands().MarkSent(ctx, cmd.ID, 6, now); !errors.Is(err, domain.ErrConflict) {
+		if err := s.Commands().RecordDispatch(ctx, domain.DispatchRecord{CommandID: cmd.ID, ArrCommandID: 6, SentAt: now}); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("mark sent twice: err = %v, want ErrConflict", err)
 		}
 		inflight, err := s.Commands().ListByStatus(ctx, 0, domain.CommandSent)
@@ -181,7 +183,7 @@ func TestCommandLifecycle(t *testing.T) {
 	})
 }
 
-func TestIndexerSearchesSinceRollingWindow(t *testing.T) {
+func TestCountedCostRollingWindow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		sd := newSeed(t, s, "alice")
@@ -207,7 +209,14 @@ func TestIndexerSearchesSinceRollingWindow(t *testing.T) {
 		send(sd, "bb", 2, now.Add(-30*time.Minute))                                                 // inside both
 		send(sd, "ccc", 1, now.Add(-25*time.Hour))                                                  // outside both
 		send(other, "dddd", 4, now.Add(-time.Minute))                                               // another instance
-		if _, _, err := s.Commands().InsertPending(ctx, pending(sd, run, "eeeee", 7)); err != nil { // pending, may have been sent
+		if _, _, err := s.Commands().InsertPending(ctx, pending(sd, run, "eeeee", 7)); err != nil { // pending, not attempted
+			t.Fatal(err)
+		}
+		attempted, _, err := s.Commands().InsertPending(ctx, pending(sd, run, "ggggggg", 9)) // attempted, may have been sent
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commands().MarkAttempted(ctx, attempted.ID, now.Add(-48*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		failed, _, err := s.Commands().InsertPending(ctx, pending(sd, run, "ffffff", 8))
@@ -229,14 +238,49 @@ func TestIndexerSearchesSinceRollingWindow(t *testing.T) {
 			{"group", []int64{sd.instance.ID, other.instance.ID}, now.Add(-time.Hour), 2 + 1 + 4},
 			{"other", []int64{other.instance.ID}, now.Add(-time.Hour), 4},
 			{"none", nil, now.Add(-time.Hour), 0},
+			{"excluded", []int64{sd.instance.ID}, now.Add(-time.Hour), 2},
 		} {
-			got, err := s.Commands().IndexerSearchesSince(ctx, tc.ids, tc.since)
+			if tc.name == "excluded" {
+				got, err := s.Commands().CountedCost(ctx, tc.ids, tc.since, []int64{attempted.ID})
+				if err != nil || got != tc.want {
+					t.Errorf("%s: %d indexer searches (%v), want %d", tc.name, got, err, tc.want)
+				}
+				continue
+			}
+			got, err := s.Commands().CountedCost(ctx, tc.ids, tc.since, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got != tc.want {
 				t.Errorf("%s: %d indexer searches, want %d", tc.name, got, tc.want)
 			}
+		}
+	})
+}
+
+func TestPendingInstancesListsEachInstanceOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, b, c := newSeed(t, s, "alice"), newSeed(t, s, "bob"), newSeed(t, s, "carol")
+		for i, sd := range []seed{b, a, b, b, c} {
+			cmd, _, err := s.Commands().InsertPending(ctx, pending(sd, newRun(t, s, sd), fmt.Sprintf("k%d", i), int64(i+1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sd.instance.ID == c.instance.ID {
+				// carol's only command has ended: nothing pending.
+				if err := s.Commands().MarkEnded(ctx, cmd.ID, domain.CommandFailed, "refused", time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		got, err := s.InstancesWithPendingCommands(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []int64{min(a.instance.ID, b.instance.ID), max(a.instance.ID, b.instance.ID)}
+		if !slices.Equal(got, want) {
+			t.Fatalf("instances with pending commands = %v, want %v", got, want)
 		}
 	})
 }

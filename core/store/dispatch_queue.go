@@ -95,9 +95,9 @@ func (r *Commands) MarkAttempted(ctx context.Context, id int64, at time.Time) er
 // caps from since on, oldest first: commands sent at or after since, and
 // pending commands whose POST was attempted (they may have reached the arr;
 // one attempted before since counts as if attempted now, since it is not
-// settled). The command exclude is left out, so a command being retried is
-// not counted against itself.
-func (r *Commands) CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) ([]domain.CountedSend, error) {
+// settled). The commands in exclude are left out, so commands being retried
+// are not counted against themselves.
+func (r *Commands) CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) ([]domain.CountedSend, error) {
 	if len(instanceIDs) == 0 {
 		return nil, nil
 	}
@@ -111,7 +111,7 @@ func (r *Commands) CountedSends(ctx context.Context, instanceIDs []int64, since 
 	err := r.s.db.NewSelect().Table("dispatched_commands").
 		Column("id", "cost", "sent_at", "attempted_at").
 		Where("instance_id IN (?)", bun.List(instanceIDs)).
-		Where("id <> ?", exclude).
+		Apply(excludeIDs(exclude)).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("sent_at >= ?", since).
 				WhereOr("status = ? AND attempted_at IS NOT NULL", domain.CommandPending)
@@ -209,7 +209,7 @@ func (r *Commands) NoteError(ctx context.Context, id int64, msg string) error {
 
 // CountedCost sums the cost of what CountedSends would list: the indexer
 // searches counted against the caps from since on, without exclude.
-func (r *Commands) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error) {
+func (r *Commands) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) (int, error) {
 	if len(instanceIDs) == 0 {
 		return 0, nil
 	}
@@ -217,7 +217,7 @@ func (r *Commands) CountedCost(ctx context.Context, instanceIDs []int64, since t
 	err := r.s.db.NewSelect().Table("dispatched_commands").
 		ColumnExpr("COALESCE(SUM(cost), 0)").
 		Where("instance_id IN (?)", bun.List(instanceIDs)).
-		Where("id <> ?", exclude).
+		Apply(excludeIDs(exclude)).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("sent_at > ?", utc(since)).
 				WhereOr("status = ? AND attempted_at IS NOT NULL", domain.CommandPending)
@@ -227,4 +227,14 @@ func (r *Commands) CountedCost(ctx context.Context, instanceIDs []int64, since t
 		return 0, wrap("sum counted sends", err)
 	}
 	return total, nil
+}
+
+// excludeIDs leaves the commands ids out of a query.
+func excludeIDs(ids []int64) func(q *bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery {
+		if len(ids) == 0 {
+			return q
+		}
+		return q.Where("id NOT IN (?)", bun.List(ids))
+	}
 }

@@ -53,11 +53,6 @@ func (s *Store) ReleaseRun(ctx context.Context, queueID, runID int64, res domain
 	return err
 }
 
-func (s *Store) InsertPendingCommand(ctx context.Context, cmd domain.DispatchedCommand) (domain.DispatchedCommand, error) {
-	c, _, err := s.Commands().InsertPending(ctx, cmd)
-	return c, err
-}
-
 func (s *Store) RunCommandStats(ctx context.Context, runID int64) (domain.RunCommandStats, error) {
 	return s.Commands().RunStats(ctx, runID)
 }
@@ -66,36 +61,12 @@ func (s *Store) GetItemStates(ctx context.Context, instanceID int64, keys []doma
 	return s.ItemStates().Get(ctx, instanceID, keys)
 }
 
-func (s *Store) PendingCommands(ctx context.Context, instanceID int64, limit int) ([]domain.DispatchedCommand, error) {
-	cmds, err := s.Commands().ListPending(ctx, instanceID)
-	if len(cmds) > limit {
-		cmds = cmds[:limit]
-	}
-	return cmds, err
-}
-
 func (s *Store) InstancesWithPendingCommands(ctx context.Context) ([]int64, error) {
-	cmds, err := s.Commands().ListPending(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[int64]bool{}
-	var ids []int64
-	for _, c := range cmds {
-		if !seen[c.InstanceID] {
-			seen[c.InstanceID] = true
-			ids = append(ids, c.InstanceID)
-		}
-	}
-	return ids, nil
+	return s.Commands().PendingInstances(ctx)
 }
 
 func (s *Store) RecordDispatch(ctx context.Context, rec domain.DispatchRecord) error {
 	return s.Commands().RecordDispatch(ctx, rec)
-}
-
-func (s *Store) FailCommand(ctx context.Context, id int64, reason string) error {
-	return s.Commands().MarkEnded(ctx, id, domain.CommandFailed, reason, s.now())
 }
 
 func (s *Store) CooldownFor(ctx context.Context, queueID int64) (time.Duration, error) {
@@ -122,7 +93,7 @@ func (s *Store) MarkCommandAttempted(ctx context.Context, id int64, at time.Time
 	return s.Commands().MarkAttempted(ctx, id, at)
 }
 
-func (s *Store) CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) ([]domain.CountedSend, error) {
+func (s *Store) CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) ([]domain.CountedSend, error) {
 	return s.Commands().CountedSends(ctx, instanceIDs, since, exclude)
 }
 
@@ -146,7 +117,7 @@ func (s *Store) NoteCommandError(ctx context.Context, id int64, msg string) erro
 	return s.Commands().NoteError(ctx, id, msg)
 }
 
-func (s *Store) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude int64) (int, error) {
+func (s *Store) CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) (int, error) {
 	return s.Commands().CountedCost(ctx, instanceIDs, since, exclude)
 }
 
@@ -165,7 +136,3 @@ func (s *Store) RecordPlan(ctx context.Context, runID int64, items []domain.RunI
 }
 
 func (s *Store) CountRunSent(ctx context.Context, id int64) error { return s.Runs().CountSent(ctx, id) }
-
-func (s *Store) CreateLeasedRun(ctx context.Context, run domain.Run, leaseUntil time.Time) (domain.Run, int64, error) {
-	return s.Runs().CreateLeased(ctx, run, leaseUntil)
-}
