@@ -20,9 +20,13 @@ import (
 // the end of the topic instead of replaying its history.
 //
 // Messages are acknowledged as they are delivered: a consumer that falls
-// behind loses them, which suits live views and nothing durable.
+// behind loses them, which suits live views and nothing durable. On
+// PostgreSQL the work topics (triggers, webhooks) cannot be broadcast.
 func (b *Bus) Broadcast(ctx context.Context, topic domain.Topic) (<-chan *message.Message, error) {
 	sub := b.sub
+	if b.db != nil && isQueueTopic(string(topic)) {
+		return nil, fmt.Errorf("bus: %s is a work queue, whose messages go to one consumer: it cannot be broadcast", topic)
+	}
 	if b.db != nil {
 		group := "searcharr-live-" + watermill.NewShortUUID()
 		offsets := startAtEnd{DefaultPostgreSQLOffsetsAdapter: wsql.DefaultPostgreSQLOffsetsAdapter{}}

@@ -1,7 +1,8 @@
 // Package bus wires Watermill: an in-process pub/sub on SQLite, watermill-sql
 // on PostgreSQL (so replicas share the work), and a router whose middleware
 // carries correlation ids, recovers panics, retries and parks poison
-// messages.
+// messages. On PostgreSQL the work topics delete each message once it is
+// handled, and Prune bounds the others by age (see postgres.go).
 package bus
 
 import (
@@ -14,7 +15,6 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
-	wsql "github.com/ThreeDotsLabs/watermill-sql/v4/pkg/sql"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
@@ -81,6 +81,9 @@ type Bus struct {
 	db   *sql.DB
 	poll time.Duration
 	wlog watermill.LoggerAdapter
+	// group is the deployment's consumer group, whose progress Prune
+	// respects.
+	group string
 }
 
 // New builds the pub/sub and its router.
@@ -92,28 +95,18 @@ func New(cfg Config, log *slog.Logger) (*Bus, error) {
 	log = log.With("component", "bus")
 	wlog := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 
-	b := &Bus{log: log, poll: cfg.PollInterval, wlog: wlog}
+	b := &Bus{log: log, poll: cfg.PollInterval, wlog: wlog, group: cfg.ConsumerGroup}
 	switch cfg.Dialect {
 	case "sqlite":
 		ch := gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 256, BlockPublishUntilSubscriberAck: false}, wlog)
 		b.pub, b.sub = ch, ch
 	case "postgres":
-		pub, err := wsql.NewPublisher(wsql.BeginnerFromStdSQL(cfg.DB), wsql.PublisherConfig{
-			SchemaAdapter:        wsql.DefaultPostgreSQLSchema{},
-			AutoInitializeSchema: true,
-		}, wlog)
-		if err != nil {
-			return nil, fmt.Errorf("bus: unable to create the publisher: %w", err)
+		if err := migrateQueues(context.Background(), cfg.DB, cfg.ConsumerGroup); err != nil {
+			return nil, err
 		}
-		sub, err := wsql.NewSubscriber(wsql.BeginnerFromStdSQL(cfg.DB), wsql.SubscriberConfig{
-			ConsumerGroup:    cfg.ConsumerGroup,
-			SchemaAdapter:    wsql.DefaultPostgreSQLSchema{},
-			OffsetsAdapter:   wsql.DefaultPostgreSQLOffsetsAdapter{},
-			InitializeSchema: true,
-			PollInterval:     cfg.PollInterval,
-		}, wlog)
+		pub, sub, err := postgresPubSub(cfg, wlog)
 		if err != nil {
-			return nil, fmt.Errorf("bus: unable to create the subscriber: %w", err)
+			return nil, err
 		}
 		b.pub, b.sub, b.db = pub, sub, cfg.DB
 	}
