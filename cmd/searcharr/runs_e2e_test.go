@@ -202,7 +202,7 @@ func slowPlan(t *testing.T, databaseURL string) {
 		"--missing-ratio", "0.5", "--seed", "9", "--command-duration", "50ms", "--import-delay", "1h")
 	sonarr := sims[0]
 	s := startSearcharr(t, databaseURL)
-	inst := runsInstance(t, s, sonarr, map[string]any{"rate_per_second": 10, "burst": 5, "timeout_seconds": 120})
+	inst := runsInstance(t, s, sonarr, map[string]any{"rate_per_second": 10, "burst": 1, "timeout_seconds": 120})
 	queue := s.createQueue(t, inst, "slow", "missing", 5, map[string]any{"order": "oldest_aired"})
 	addFault(t, control, map[string]any{"instance": sonarr.Name, "pathPrefix": "/api/v3/wanted/missing", "latency": "60s", "remaining": 1})
 	began := time.Now()

@@ -15,6 +15,7 @@ import (
 	"github.com/vibequality/searcharr/core/bus"
 	"github.com/vibequality/searcharr/core/config"
 	"github.com/vibequality/searcharr/core/dispatch"
+	"github.com/vibequality/searcharr/core/domain"
 	"github.com/vibequality/searcharr/core/engine"
 	"github.com/vibequality/searcharr/core/library"
 	"github.com/vibequality/searcharr/core/live"
@@ -22,6 +23,7 @@ import (
 	"github.com/vibequality/searcharr/core/notify"
 	"github.com/vibequality/searcharr/core/outbound"
 	"github.com/vibequality/searcharr/core/outcome"
+	"github.com/vibequality/searcharr/core/retention"
 	"github.com/vibequality/searcharr/core/schedule"
 	"github.com/vibequality/searcharr/core/store"
 	"github.com/vibequality/searcharr/core/web"
@@ -211,6 +213,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	poller.Start(context.WithoutCancel(ctx))
 	backups.Start(context.WithoutCancel(ctx))
+	// What only grows (history, commands, grabs, webhook deliveries, the
+	// bus's log topics) is pruned at start and every hour.
+	pruner, err := retention.New(retention.Deps{Store: st, Events: events, Logger: log}, retention.Config{
+		Retention: domain.Retention{History: cfg.HistoryRetention, Webhooks: cfg.WebhookRetention},
+		Events:    cfg.EventRetention,
+	})
+	if err != nil {
+		return err
+	}
+	pruner.Start(context.WithoutCancel(ctx))
 	if err := hub.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -238,6 +250,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	sched.Stop()
 	poller.Stop()
 	backups.Stop()
+	pruner.Stop()
 	hooks.Stop()
 	errs = append(errs, server.Shutdown(shutdownCtx))
 	hub.Close()

@@ -78,7 +78,25 @@ type Config struct {
 	// (SEARCHARR_BLOCK_PRIVATE_URLS, --block-private-urls). Link-local and
 	// cloud metadata addresses are always refused.
 	BlockPrivateURLs bool
+	// HistoryRetention keeps finished runs with their decisions, ended
+	// dispatched commands and reported grabs this long
+	// (SEARCHARR_HISTORY_RETENTION, --history-retention; 0 keeps them
+	// forever, otherwise at least MinHistoryRetention).
+	HistoryRetention time.Duration
+	// WebhookRetention keeps processed webhook deliveries this long
+	// (SEARCHARR_WEBHOOK_RETENTION, --webhook-retention; 0 keeps them
+	// forever).
+	WebhookRetention time.Duration
+	// EventRetention keeps the messages of the event bus's log topics on
+	// PostgreSQL this long (SEARCHARR_EVENT_RETENTION, --event-retention).
+	EventRetention time.Duration
 }
+
+// MinHistoryRetention is the shortest history retention accepted: longer
+// than the daily cap's window, the window a grab is matched to its search
+// in and the longest adaptive cooldown, which all read the dispatched
+// commands.
+const MinHistoryRetention = 31 * 24 * time.Hour
 
 // MinMetricsTokenLength is the shortest metrics token accepted.
 const MinMetricsTokenLength = 16
@@ -96,6 +114,9 @@ func Default() Config {
 		PluginHangTimeout: 30 * time.Second,
 		BackupInterval:    7 * 24 * time.Hour,
 		BackupRetention:   28 * 24 * time.Hour,
+		HistoryRetention:  90 * 24 * time.Hour,
+		WebhookRetention:  7 * 24 * time.Hour,
+		EventRetention:    24 * time.Hour,
 	}
 }
 
@@ -136,6 +157,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}{
 		{"dispatch-lease", &c.DispatchLease, fs.String("dispatch-lease", env("DISPATCH_LEASE", c.DispatchLease.String()), "how long a replica's hold on an instance's sending lasts unrenewed")},
 		{"plugin-plan-timeout", &c.PluginPlanTimeout, fs.String("plugin-plan-timeout", env("PLUGIN_PLAN_TIMEOUT", c.PluginPlanTimeout.String()), "bound on one Plan call of a plugin")},
+		{"history-retention", &c.HistoryRetention, fs.String("history-retention", env("HISTORY_RETENTION", "90d"), "how long finished runs, ended commands and grabs are kept, like 90d (0: forever)")},
+		{"webhook-retention", &c.WebhookRetention, fs.String("webhook-retention", env("WEBHOOK_RETENTION", "7d"), "how long processed webhook deliveries are kept, like 7d (0: forever)")},
+		{"event-retention", &c.EventRetention, fs.String("event-retention", env("EVENT_RETENTION", c.EventRetention.String()), "how long the event bus keeps its log messages on PostgreSQL")},
 		{"plugin-hang-timeout", &c.PluginHangTimeout, fs.String("plugin-hang-timeout", env("PLUGIN_HANG_TIMEOUT", c.PluginHangTimeout.String()), "a plugin that leaves a health check unanswered this long is killed and restarted")},
 	}
 	backupInterval := fs.String("backup-interval", env("BACKUP_INTERVAL", "7d"), "time between scheduled backups of a SQLite database, like 7d or 12h (0: off)")
@@ -155,7 +179,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("config: shutdown-timeout: %w", err)
 	}
 	for _, d := range durations {
-		if *d.dst, err = time.ParseDuration(*d.val); err != nil {
+		if *d.dst, err = parseDays(*d.val); err != nil {
 			return Config{}, fmt.Errorf("config: %s: %w", d.name, err)
 		}
 	}
@@ -235,6 +259,15 @@ func (c Config) Validate() error {
 	}
 	if c.PluginPlanTimeout <= 0 {
 		errs = append(errs, errors.New("config: plugin-plan-timeout must be positive"))
+	}
+	if c.HistoryRetention != 0 && c.HistoryRetention < MinHistoryRetention {
+		errs = append(errs, fmt.Errorf("config: history-retention must be 0 (forever) or at least %s", MinHistoryRetention))
+	}
+	if c.WebhookRetention < 0 {
+		errs = append(errs, errors.New("config: webhook-retention must not be negative"))
+	}
+	if c.EventRetention < time.Minute {
+		errs = append(errs, errors.New("config: event-retention must be at least 1m"))
 	}
 	switch {
 	case c.PluginHangTimeout <= 0:

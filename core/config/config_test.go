@@ -109,3 +109,26 @@ func TestLoadRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadRetention(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := Load(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HistoryRetention != 90*24*time.Hour || c.WebhookRetention != 7*24*time.Hour || c.EventRetention != 24*time.Hour {
+		t.Fatalf("default retention = %s, %s, %s", c.HistoryRetention, c.WebhookRetention, c.EventRetention)
+	}
+	c, err = Load([]string{"--history-retention", "0", "--webhook-retention", "2d"}, env(map[string]string{"SEARCHARR_EVENT_RETENTION": "2h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HistoryRetention != 0 || c.WebhookRetention != 48*time.Hour || c.EventRetention != 2*time.Hour {
+		t.Fatalf("retention = %s, %s, %s", c.HistoryRetention, c.WebhookRetention, c.EventRetention)
+	}
+	for _, args := range [][]string{{"--history-retention", "7d"}, {"--event-retention", "10s"}, {"--webhook-retention", "-1h"}} {
+		if _, err := Load(args, env(nil)); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func (d *Dispatcher) Budget(ctx context.Context, instanceID int64) (domain.Budge
 	breaker := in.breaker.State()
 	st.BreakerState = breaker.String()
 	in.mu.Lock()
-	st.InFlight = len(in.inflight)
+	st.InFlight = in.inFlightLocked()
 	st.LastError = in.lastError
 	st.QueueSize = in.queueSize
 	// The stored pause is the one every replica holds to.

@@ -85,74 +85,90 @@ func fit(sends []domain.CountedSend, now time.Time, w time.Duration, limit, cost
 	return now.Add(w)
 }
 
-// reserve takes cost searches from the instance's hourly and daily budget
-// (its group's, when it shares one) for cmd by marking it attempted: from
-// then on it counts for every worker of the group. The group's lock makes
-// the check and the mark one step within this process, and the store's
-// budget lock across the processes sharing the database. When the budget
-// does not hold the cost now, it returns when it will; nothing is marked
-// then.
-func (in *instance) reserve(ctx context.Context, inst domain.Instance, cmd domain.PendingCommand, cost int) (wait time.Time, err error) {
+// reserve takes a batch's searches from the instance's hourly and daily
+// budget (its group's, when it shares one) by marking its commands
+// attempted: from then on they count for every worker of the group. A
+// batch that does not fit whole is cut to the longest prefix that does,
+// and that prefix is returned. The group's lock makes the check and the
+// mark one step within this process, and the store's budget lock across
+// the processes sharing the database. When not even the first command fits
+// now, it returns when it will; nothing is marked then.
+func (in *instance) reserve(ctx context.Context, inst domain.Instance, b batch) (out batch, wait time.Time, err error) {
 	lock, key := in.d.groupLock(inst)
 	lock.Lock()
 	defer lock.Unlock()
 	err = in.d.deps.Store.WithBudgetLock(ctx, key, func(ctx context.Context) error {
-		wait, err = in.reserveLocked(ctx, inst, cmd, cost)
+		out, wait, err = in.reserveLocked(ctx, inst, b)
 		return err
 	})
-	return wait, err
+	return out, wait, err
 }
 
 // reserveLocked is reserve under the budget's locks.
-func (in *instance) reserveLocked(ctx context.Context, inst domain.Instance, cmd domain.PendingCommand, cost int) (wait time.Time, err error) {
+func (in *instance) reserveLocked(ctx context.Context, inst domain.Instance, b batch) (batch, time.Time, error) {
 	d := in.d
 	g, err := d.caps(ctx, inst.ID)
 	if err != nil {
-		return time.Time{}, err
+		return b, time.Time{}, err
 	}
 	now := d.now()
 	if g.hourly > 0 || g.daily > 0 {
+		first := b.prefix(1)
 		for _, c := range []struct {
 			name string
 			cap  int
 		}{{"hourly", g.hourly}, {"daily", g.daily}} {
-			if c.cap > 0 && cost > c.cap {
-				return time.Time{}, errOverCap{cost: cost, window: c.name, cap: c.cap}
+			if c.cap > 0 && first.cost > c.cap {
+				return first, time.Time{}, errOverCap{cost: first.cost, window: c.name, cap: c.cap}
 			}
 		}
-		fits, err := d.fitsNow(ctx, g, now, []int64{cmd.ID}, cost)
+		room, err := d.room(ctx, g, now, b.ids())
 		if err != nil {
-			return time.Time{}, err
+			return b, time.Time{}, err
 		}
-		if fits {
-			return time.Time{}, d.deps.Store.MarkCommandAttempted(ctx, cmd.ID, now)
+		n := 0
+		for cost := 0; n < len(b.cmds); n++ {
+			if cost += commandCost(b.cmds[n], b.parts[n]); cost > room {
+				break
+			}
 		}
-		since := now.Add(-hourWindow)
-		if g.daily > 0 {
-			since = now.Add(-dayWindow)
+		if n < len(b.cmds) && b.attempted() {
+			// An attempted batch may be at the arr whole: it is
+			// settled whole, never cut.
+			n, first = 0, b
 		}
-		sends, err := d.deps.Store.CountedSends(ctx, g.members, since, []int64{cmd.ID})
-		if err != nil {
-			return time.Time{}, err
+		if n == 0 {
+			since := now.Add(-hourWindow)
+			if g.daily > 0 {
+				since = now.Add(-dayWindow)
+			}
+			sends, err := d.deps.Store.CountedSends(ctx, g.members, since, b.ids())
+			if err != nil {
+				return b, time.Time{}, err
+			}
+			at := fit(sends, now, hourWindow, g.hourly, first.cost)
+			if t := fit(sends, now, dayWindow, g.daily, first.cost); t.After(at) {
+				at = t
+			}
+			if at.After(now) {
+				return b, at, nil
+			}
+			n = len(first.cmds)
 		}
-		at := fit(sends, now, hourWindow, g.hourly, cost)
-		if t := fit(sends, now, dayWindow, g.daily, cost); t.After(at) {
-			at = t
-		}
-		if at.After(now) {
-			return at, nil
-		}
+		b = b.prefix(n)
 	}
-	if err := d.deps.Store.MarkCommandAttempted(ctx, cmd.ID, now); err != nil {
-		return time.Time{}, err
+	if err := d.deps.Store.MarkCommandsAttempted(ctx, b.ids(), now); err != nil {
+		return b, time.Time{}, err
 	}
-	return time.Time{}, nil
+	return b, time.Time{}, nil
 }
 
-// fitsNow checks with two sums, the common case, whether cost more
-// searches fit both windows now; only when they do not are the sends
-// listed to find when they will.
-func (d *Dispatcher) fitsNow(ctx context.Context, g groupCaps, now time.Time, exclude []int64, cost int) (bool, error) {
+// room returns how many more searches fit both windows now, with two sums;
+// only when the next command does not fit are the sends listed to find
+// when it will. The commands in exclude (those being retried) are not
+// counted against themselves.
+func (d *Dispatcher) room(ctx context.Context, g groupCaps, now time.Time, exclude []int64) (int, error) {
+	room := int(^uint(0) >> 1)
 	for _, w := range []struct {
 		cap    int
 		length time.Duration
@@ -162,11 +178,9 @@ func (d *Dispatcher) fitsNow(ctx context.Context, g groupCaps, now time.Time, ex
 		}
 		used, err := d.deps.Store.CountedCost(ctx, g.members, now.Add(-w.length), exclude)
 		if err != nil {
-			return false, err
+			return 0, err
 		}
-		if used+cost > w.cap {
-			return false, nil
-		}
+		room = min(room, w.cap-used)
 	}
-	return true, nil
+	return room, nil
 }

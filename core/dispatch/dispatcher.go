@@ -24,15 +24,16 @@ type Store interface {
 	// attempted ones first, then round robin across queues.
 	FairPendingCommands(ctx context.Context, instanceID, afterQueue int64, limit int) ([]domain.PendingCommand, error)
 	CountPendingCommands(ctx context.Context, instanceID int64) (int, error)
-	// MarkCommandAttempted records that a POST begins.
-	MarkCommandAttempted(ctx context.Context, id int64, at time.Time) error
+	// MarkCommandsAttempted records that a POST of commands (several
+	// when sent as one arr command) begins.
+	MarkCommandsAttempted(ctx context.Context, ids []int64, at time.Time) error
 	// CountedCost sums what counts against the caps after since.
 	CountedCost(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) (int, error)
 	// CountedSends returns what counts against the caps from since on.
 	CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) ([]domain.CountedSend, error)
-	// RecordDispatch marks a command sent and updates its items' search
+	// RecordDispatch marks commands sent and updates their items' search
 	// state and cooldown in one transaction.
-	RecordDispatch(ctx context.Context, rec domain.DispatchRecord) error
+	RecordDispatch(ctx context.Context, recs ...domain.DispatchRecord) error
 	// SentCommands returns the commands sent and not yet ended (every
 	// instance's when instanceID is zero).
 	SentCommands(ctx context.Context, instanceID int64) ([]domain.DispatchedCommand, error)
@@ -167,8 +168,12 @@ type Config struct {
 	// InFlightTimeout (30m) is how long a sent command is followed before
 	// it is recorded as expired.
 	InFlightTimeout time.Duration
-	// PollInterval (5s) is how often commands in flight are read.
-	PollInterval time.Duration
+	// FastPollInterval (250ms) is how soon commands in flight are read
+	// after a send; while none ends the wait doubles up to PollInterval
+	// (5s). Each read is one request for the arr's command list, whatever
+	// the number of commands in flight.
+	FastPollInterval time.Duration
+	PollInterval     time.Duration
 	// QueueCheckInterval (15s) is how often the download queue is read,
 	// while dispatching and while gated.
 	QueueCheckInterval time.Duration
@@ -228,6 +233,10 @@ func (c *Config) setDefaults() {
 	def(&c.MaxRetryDelay, 5*time.Minute)
 	def(&c.InFlightTimeout, 30*time.Minute)
 	def(&c.PollInterval, 5*time.Second)
+	def(&c.FastPollInterval, 250*time.Millisecond)
+	if c.FastPollInterval > c.PollInterval {
+		c.FastPollInterval = c.PollInterval
+	}
 	def(&c.QueueCheckInterval, 15*time.Second)
 	def(&c.PendingExpiry, 24*time.Hour)
 	def(&c.HoldCheckInterval, time.Minute)

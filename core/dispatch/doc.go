@@ -3,7 +3,9 @@
 // The engine writes each intent as a pending dispatched command in the
 // database and wakes the dispatcher. One worker per instance takes that
 // instance's pending commands in fair order (round robin across search
-// queues, so one big queue cannot starve the others) and, for each:
+// queues, so one big queue cannot starve the others) and, for each batch
+// (one command, or several MoviesSearch or EpisodeSearch commands due
+// together merged into one arr command of up to burst ids; see batch.go):
 //
 //   - holds while the instance is paused (Pause/Resume, for example on a
 //     Health webhook), while its circuit breaker is open (after consecutive
@@ -11,8 +13,8 @@
 //     success), while max_in_flight commands are still running at the arr,
 //     or while the arr's download queue (queue/status) holds more than
 //     max_queue_size records;
-//   - waits for a token of the instance's bucket (golang.org/x/time/rate:
-//     it waits, it never drops);
+//   - waits for one token of the instance's bucket per indexer search
+//     (golang.org/x/time/rate: it waits, it never drops);
 //   - checks the rolling hourly and daily caps, counted in indexer searches
 //     from the dispatched_commands table, so a restart neither resets nor
 //     forgets them; instances of a budget group share the smallest cap of
@@ -22,11 +24,15 @@
 //     leave the window;
 //   - marks the command attempted, posts it, and records in one transaction
 //     that it was sent and when each of its items may be searched again;
-//   - follows it through command/{id} until it ends (or expires after
-//     InFlightTimeout), recording completed, failed or expired.
+//   - follows it until it ends (or expires after InFlightTimeout),
+//     recording completed, failed or expired: all commands in flight are
+//     read with one request for the arr's command list, FastPollInterval
+//     after a send and then less often up to PollInterval, and
+//     command/{id} only for those the list no longer holds.
 //
-// Because the row is marked attempted before the POST, a crash (or a lost
-// answer) in between leaves an attempted pending row. Before posting it
+// Because the rows are marked attempted (with the batch they form) before
+// the POST, a crash (or a lost answer) in between leaves attempted pending
+// rows, settled together as the batch they were sent as. Before posting it
 // again the worker looks for an equal command in the arr's command list and,
 // when found, records that one; otherwise it posts again, which the arr's
 // de-duplication makes safe while an equal command is still queued.

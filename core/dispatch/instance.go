@@ -24,6 +24,8 @@ type instance struct {
 	// command in flight ends.
 	wake  chan struct{}
 	freed chan struct{}
+	// sent tells the tracker a command was sent.
+	sent chan struct{}
 
 	// working and tracking are guarded by d.mu.
 	working  bool
@@ -56,6 +58,7 @@ func newInstance(d *Dispatcher, id int64) *instance {
 		limiter:   rate.NewLimiter(rate.Limit(d.cfg.DefaultRate), d.cfg.DefaultBurst),
 		wake:      make(chan struct{}, 1),
 		freed:     make(chan struct{}, 1),
+		sent:      make(chan struct{}, 1),
 		inflight:  map[int64]domain.DispatchedCommand{},
 		queueSize: -1,
 	}
@@ -125,11 +128,31 @@ func (in *instance) maxInFlight(inst domain.Instance) int {
 	return in.d.cfg.DefaultMaxInFlight
 }
 
-// adopt follows a command sent by an earlier process.
+// adopt follows a command sent, by this process or an earlier one.
 func (in *instance) adopt(c domain.DispatchedCommand) {
 	in.mu.Lock()
 	in.inflight[c.ID] = c
 	in.mu.Unlock()
+	select {
+	case in.sent <- struct{}{}:
+	default:
+	}
+}
+
+// inFlightLocked counts the arr commands in flight: commands sent as one
+// (a batch) share their arr command and count once. The caller holds in.mu.
+func (in *instance) inFlightLocked() int {
+	arr := make(map[int64]bool, len(in.inflight))
+	n := 0
+	for _, c := range in.inflight {
+		if c.ArrCommandID <= 0 {
+			n++
+		} else if !arr[c.ArrCommandID] {
+			arr[c.ArrCommandID] = true
+			n++
+		}
+	}
+	return n
 }
 
 func (in *instance) inFlight() int {

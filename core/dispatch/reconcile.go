@@ -9,13 +9,14 @@ import (
 	"github.com/vibequality/searcharr/core/domain"
 )
 
-// reconcile settles a command whose earlier POST may have reached the arr
+// reconcile settles a batch whose earlier POST may have reached the arr
 // (the process crashed, or the answer was lost): when the arr's command
 // list holds an equal command queued since shortly before the attempt,
-// that is the command, recorded as sent under its id, and true is
-// returned. Otherwise the command must be posted again; the arr's own
+// that is the command, recorded as sent under its id for every command of
+// the batch, and true is returned. Otherwise the command must be posted again; the arr's own
 // de-duplication makes that safe while an equal command is still queued.
-func (in *instance) reconcile(ctx context.Context, log *slog.Logger, sender Sender, cmd domain.PendingCommand, c domain.Command) (bool, error) {
+func (in *instance) reconcile(ctx context.Context, log *slog.Logger, sender Sender, b batch) (bool, error) {
+	cmd, c := b.cmds[0], b.command
 	var list []ArrCommand
 	err := in.call(func() (err error) {
 		list, err = sender.RecentCommands(ctx)
@@ -44,7 +45,7 @@ func (in *instance) reconcile(ctx context.Context, log *slog.Logger, sender Send
 	if match.Done() {
 		ended = match
 	}
-	return true, in.recordSent(ctx, log, cmd.DispatchedCommand, match.ID, ended)
+	return true, in.recordSent(ctx, log, b, match.ID, ended)
 }
 
 // sameCommand reports whether two commands search the same things: the arr

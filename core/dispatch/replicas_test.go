@@ -142,7 +142,7 @@ func TestReplicasTakeOverAnExpiredLease(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 12})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: 1000})
 		// A replica that died holds the lease: nothing is sent until it
 		// expires.
 		until := time.Now().Add(700 * time.Millisecond)
@@ -171,8 +171,8 @@ func TestReplicasShareABudgetGroupsCaps(t *testing.T) {
 		e := newSimEnv(t, st, clock,
 			fakearr.InstanceConfig{Name: "one", Kind: domain.KindSonarr, Episodes: 100, Seed: 13},
 			fakearr.InstanceConfig{Name: "two", Kind: domain.KindSonarr, Episodes: 100, Seed: 14})
-		one := e.addInstance("one", domain.Instance{RatePerSecond: 1000, Burst: 10, HourlyCap: hourly, BudgetGroup: "shared", MaxInFlight: 1000})
-		two := e.addInstance("two", domain.Instance{RatePerSecond: 1000, Burst: 10, HourlyCap: hourly, BudgetGroup: "shared", MaxInFlight: 1000})
+		one := e.addInstance("one", domain.Instance{RatePerSecond: 1000, Burst: 1, HourlyCap: hourly, BudgetGroup: "shared", MaxInFlight: 1000})
+		two := e.addInstance("two", domain.Instance{RatePerSecond: 1000, Burst: 1, HourlyCap: hourly, BudgetGroup: "shared", MaxInFlight: 1000})
 		for i := 1; i <= 20; i++ {
 			e.enqueue(one, 0, episodeSearch(int64(i)))
 			e.enqueue(two, 0, episodeSearch(int64(i)))
@@ -225,7 +225,7 @@ func TestPauseOutlivesARestartUntilResumed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 15})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: 1000})
 		first := e.replica(replicaCfg)
 		first.d.Pause(inst.ID, "indexers failing: NZBgeek")
 		if err := first.d.Stop(ctx); err != nil {
@@ -262,7 +262,7 @@ func TestPauseOutlivesARestartUntilResumed(t *testing.T) {
 func TestPauseSetOnOneReplicaHoldsOnTheHolder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 16})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: 1000})
 		holder := e.replica(replicaCfg)
 		e.enqueue(inst, 0, episodeSearch(1))
 		holder.d.Wake(inst.ID)
@@ -290,7 +290,7 @@ func TestAStableHolderTakesBackItsLeaseAfterACrash(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 17})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: 1000})
 		// The process died holding an hour-long lease under its name.
 		if ok, err := st.AcquireDispatchLease(ctx, inst.ID, "node-1", time.Now(), time.Now().Add(time.Hour)); err != nil || !ok {
 			t.Fatalf("lease taken = %v, %v", ok, err)
@@ -310,7 +310,7 @@ func TestAReplicaTakesOverPendingWorkWithoutAWakeOnceTheLeaseLapses(t *testing.T
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 18})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 1000})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: 1000})
 		// The survivor runs before the work exists, so nothing at its start
 		// and no local wake tells it of the work.
 		survivor := e.replica(replicaCfg)
@@ -338,7 +338,7 @@ func TestANewLeaseHolderCountsTheCommandsThePreviousOneHasInFlight(t *testing.T)
 		const maxInFlight, duration = 2, time.Second
 		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 50, Seed: 19, CommandDuration: duration})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: maxInFlight})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: maxInFlight})
 		cfgA, cfgB := replicaCfg, replicaCfg
 		cfgA.Holder, cfgB.Holder = "replica-a", "replica-b"
 		// Both run all along; which one holds the lease is set by taking

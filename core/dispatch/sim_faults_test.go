@@ -41,7 +41,7 @@ func assertOnce(t *testing.T, e *simEnv, simName string, episodes, commands int)
 func TestServerErrorsAndRateLimitsBackOffWithoutDoubling(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 200, Seed: 7})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1})
 		fault, err := e.sim.Faults().Add(fakearr.Fault{PathPrefix: "/api/v3/command", Status: 500})
 		if err != nil {
 			t.Fatal(err)
@@ -96,7 +96,7 @@ func TestTimeoutsAreReconciledNotDoubled(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 200, Seed: 8})
 		e.timeout = 200 * time.Millisecond
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1})
 		if _, err := e.sim.Faults().Add(fakearr.Fault{PathPrefix: "/api/v3/command", Latency: fakearr.Duration(time.Second), Remaining: 2}); err != nil {
 			t.Fatal(err)
 		}
@@ -114,12 +114,12 @@ func TestReconcileFindsACommandPostedBeforeACrash(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 200, Seed: 9, CommandDuration: time.Hour})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1})
 		// One command reached the arr before the crash, one did not.
 		reached := e.enqueue(inst, 0, episodeSearch(1, 2))
 		lost := e.enqueue(inst, 0, episodeSearch(3))
 		for _, c := range []domain.DispatchedCommand{reached, lost} {
-			if err := st.Commands().MarkAttempted(ctx, c.ID, time.Now()); err != nil {
+			if err := st.Commands().MarkAttempted(ctx, []int64{c.ID}, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -152,7 +152,7 @@ func TestBreakerOpensOnRefusedConnectionsAndClosesOnRecovery(t *testing.T) {
 		}
 		addr := l.Addr().String()
 		l.Close() // refused from now on
-		inst := e.addInstance("sonarr", domain.Instance{URL: "http://" + addr, RatePerSecond: 1000, Burst: 10})
+		inst := e.addInstance("sonarr", domain.Instance{URL: "http://" + addr, RatePerSecond: 1000, Burst: 1})
 		var ids []int64
 		for i := int64(1); i <= 3; i++ {
 			ids = append(ids, e.enqueue(inst, 0, episodeSearch(i)).ID)

@@ -28,23 +28,29 @@ func TestRateAndBurstHoldAtTheArrOverThousandsOfCommands(t *testing.T) {
 			e.enqueue(inst, 0, episodeSearch(int64(i)))
 		}
 		e.dispatcher(dispatch.Config{})
-		waitFor(t, "every command", func() bool { return len(e.posts("sonarr", true)) == n })
+		waitFor(t, "every command", func() bool { return totalCost(e.posts("sonarr", true)) == n })
 
+		// The bucket counts indexer searches: a POST of K episodes takes
+		// K tokens.
 		got := e.posts("sonarr", true)
 		for i := range got {
-			for j := i + 1; j < len(got); j++ {
+			searches := 0
+			for j := i; j < len(got); j++ {
+				searches += got[j].cost
 				window := got[j].at.Sub(got[i].at) + jitter
-				if allowed := float64(burst) + rate*window.Seconds(); float64(j-i+1) > allowed {
-					t.Fatalf("%d commands within %s at the arr: rate %v and burst %d allow %.1f", j-i+1, got[j].at.Sub(got[i].at), rate, burst, allowed)
+				if allowed := float64(burst) + rate*window.Seconds(); float64(searches) > allowed {
+					t.Fatalf("%d indexer searches within %s at the arr: rate %v and burst %d allow %.1f", searches, got[j].at.Sub(got[i].at), rate, burst, allowed)
 				}
 			}
 		}
 		seen := map[int64]bool{}
 		for _, p := range got {
-			if seen[p.cmd.EpisodeIDs[0]] {
-				t.Fatalf("episode %d searched twice", p.cmd.EpisodeIDs[0])
+			for _, id := range p.cmd.EpisodeIDs {
+				if seen[id] {
+					t.Fatalf("episode %d searched twice", id)
+				}
+				seen[id] = true
 			}
-			seen[p.cmd.EpisodeIDs[0]] = true
 		}
 	})
 }
@@ -54,7 +60,7 @@ func TestCapsHoldAcrossARestartCountedByCost(t *testing.T) {
 		const hourly, daily = 10, 25
 		clock := fakearr.NewManualClock(time.Now().UTC().Truncate(time.Second))
 		e := newSimEnv(t, st, clock, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 500, Seed: 2})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, HourlyCap: hourly, DailyCap: daily, MaxInFlight: 100})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, HourlyCap: hourly, DailyCap: daily, MaxInFlight: 100})
 		// Costs: 15 single episodes (1), 5 triples (3), 5 season searches (1).
 		want := 0
 		ep := int64(1)
@@ -144,8 +150,8 @@ func TestBudgetGroupSharesOneBudget(t *testing.T) {
 		e := newSimEnv(t, st, clock,
 			fakearr.InstanceConfig{Kind: domain.KindSonarr, Name: "sonarr", Episodes: 200, Seed: 3},
 			fakearr.InstanceConfig{Kind: domain.KindSonarr, Name: "sonarr4k", Episodes: 200, Seed: 4})
-		a := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, HourlyCap: 12, BudgetGroup: "shared", MaxInFlight: 50})
-		b := e.addInstance("sonarr4k", domain.Instance{RatePerSecond: 1000, Burst: 10, HourlyCap: 20, BudgetGroup: "shared", MaxInFlight: 50})
+		a := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, HourlyCap: 12, BudgetGroup: "shared", MaxInFlight: 50})
+		b := e.addInstance("sonarr4k", domain.Instance{RatePerSecond: 1000, Burst: 1, HourlyCap: 20, BudgetGroup: "shared", MaxInFlight: 50})
 		for i := int64(1); i <= 20; i++ {
 			e.enqueue(a, 0, episodeSearch(i))
 			e.enqueue(b, 0, episodeSearch(i))
@@ -174,7 +180,7 @@ func TestQueueGateHoldsUntilTheQueueDrains(t *testing.T) {
 		e := newSimEnv(t, st, clock, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 500, Seed: 5,
 			MissingRatio: 0.5, FindChance: 1, ImportDelay: time.Hour})
 		const max = 3
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxQueueSize: max, MaxInFlight: 1})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxQueueSize: max, MaxInFlight: 1})
 		for _, id := range e.missingEpisodes("sonarr", 10) {
 			e.enqueue(inst, 0, episodeSearch(id))
 		}
@@ -201,7 +207,7 @@ func TestQueueGateHoldsUntilTheQueueDrains(t *testing.T) {
 func TestInFlightLimitHoldsWhileTheArrIsSlow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 200, Seed: 6, CommandDuration: 150 * time.Millisecond})
-		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 10, MaxInFlight: 2})
+		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: 1000, Burst: 1, MaxInFlight: 2})
 		var ids []int64
 		for i := int64(1); i <= 8; i++ {
 			ids = append(ids, e.enqueue(inst, 0, episodeSearch(i)).ID)

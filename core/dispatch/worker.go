@@ -102,8 +102,21 @@ func (in *instance) drain(ctx context.Context, log *slog.Logger) (int, error) {
 		if err != nil {
 			return handled, err
 		}
-		for _, cmd := range cmds {
-			err := in.dispatch(ctx, log, inst, sender, cmd)
+		list := make([]decoded, len(cmds))
+		for i, p := range cmds {
+			list[i].p = p
+			list[i].c, list[i].err = domain.DecodeCommandBody(p.Body)
+		}
+		limit := min(in.limiter.Burst(), in.d.cfg.BatchSize)
+		for len(list) > 0 {
+			b, bad, rest := nextBatch(list, limit)
+			list = rest
+			var err error
+			if bad != nil {
+				err = in.fail(ctx, b, bad.Error())
+			} else {
+				err = in.dispatch(ctx, log, inst, sender, b)
+			}
 			if errors.Is(err, errHeld) {
 				// Read again: settings, pending commands and the
 				// round robin may have changed while waiting.
@@ -113,16 +126,17 @@ func (in *instance) drain(ctx context.Context, log *slog.Logger) (int, error) {
 			if err != nil {
 				return handled, err
 			}
-			handled++
+			handled += len(b.cmds)
 		}
 	}
 }
 
-// dispatch carries one command through every check to the arr.
-func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.Instance, sender Sender, cmd domain.PendingCommand) error {
+// dispatch carries one batch (most often one command) through every check
+// to the arr.
+func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.Instance, sender Sender, b batch) error {
 	d := in.d
-	if cmd.CorrelationID != "" {
-		ctx = domain.WithCorrelationID(ctx, cmd.CorrelationID)
+	if cid := b.cmds[0].CorrelationID; cid != "" {
+		ctx = domain.WithCorrelationID(ctx, cid)
 	}
 	if err := in.leased(ctx); err != nil {
 		return err
@@ -130,30 +144,22 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 	if err := in.hold(ctx, inst, sender); err != nil {
 		return err
 	}
-	c, err := domain.DecodeCommandBody(cmd.Body)
-	if err != nil {
-		return in.fail(ctx, cmd.DispatchedCommand, err.Error())
-	}
-	cost := cmd.Cost
-	if cost <= 0 {
-		cost = max(c.Cost(), 1)
-	}
 	waitStart := time.Now()
-	if err := in.limiter.Wait(ctx); err != nil {
+	if err := in.waitTokens(ctx, b.cost); err != nil {
 		return err
 	}
 	if d.deps.Metrics != nil {
 		d.deps.Metrics.RateLimitWaited(in.id, time.Since(waitStart))
 	}
-	// The token may have taken long enough for the lease to lapse.
+	// The tokens may have taken long enough for the lease to lapse.
 	if err := in.leased(ctx); err != nil {
 		return err
 	}
-	wait, err := in.reserve(ctx, inst, cmd, cost)
+	b, wait, err := in.reserve(ctx, inst, b)
 	var over errOverCap
 	if errors.As(err, &over) {
-		log.WarnContext(ctx, "command refused: over the cap", "command_id", cmd.ID, "error", err)
-		return in.fail(ctx, cmd.DispatchedCommand, over.Error())
+		log.WarnContext(ctx, "command refused: over the cap", "command_id", b.cmds[0].ID, "error", err)
+		return in.fail(ctx, b, over.Error())
 	}
 	if err != nil {
 		return err
@@ -166,15 +172,29 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 		if first {
 			in.announceExhausted(ctx, inst, wait)
 		}
-		log.DebugContext(ctx, "cap reached", "command_id", cmd.ID, "until", wait)
+		log.DebugContext(ctx, "cap reached", "command_id", b.cmds[0].ID, "until", wait)
 		in.sleep(ctx, min(wait.Sub(d.now()), d.cfg.HoldCheckInterval), nil)
 		return errHeld
 	}
 	in.mu.Lock()
 	in.capUntil = time.Time{}
-	in.lastQueue = cmd.QueueID
+	in.lastQueue = b.cmds[len(b.cmds)-1].QueueID
 	in.mu.Unlock()
-	return in.send(ctx, log, sender, cmd, c)
+	return in.send(ctx, log, sender, b)
+}
+
+// waitTokens takes cost tokens of the instance's bucket, one per indexer
+// search, waiting for them; a cost above the burst is taken a burst at a
+// time.
+func (in *instance) waitTokens(ctx context.Context, cost int) error {
+	for cost > 0 {
+		n := min(cost, max(in.limiter.Burst(), 1))
+		if err := in.limiter.WaitN(ctx, n); err != nil {
+			return err
+		}
+		cost -= n
+	}
+	return nil
 }
 
 // hold waits while the instance is paused, its breaker open, its commands
@@ -183,7 +203,7 @@ func (in *instance) dispatch(ctx context.Context, log *slog.Logger, inst domain.
 func (in *instance) hold(ctx context.Context, inst domain.Instance, sender Sender) error {
 	d := in.d
 	in.mu.Lock()
-	paused, inflight, queueAt := in.paused, len(in.inflight), in.queueAt
+	paused, inflight, queueAt := in.paused, in.inFlightLocked(), in.queueAt
 	in.mu.Unlock()
 	openedAt := time.Unix(0, in.openedAt.Load())
 	switch {
@@ -224,87 +244,118 @@ func (in *instance) hold(ctx context.Context, inst domain.Instance, sender Sende
 	return nil
 }
 
-// send posts one command, after settling with the arr's command list a
-// command whose earlier POST may have arrived, and records the outcome. A
-// command the arr refuses for good is failed; an error that may pass
-// leaves it pending (and attempted, so it is reconciled before the next
-// POST) and is returned so the worker backs off.
-func (in *instance) send(ctx context.Context, log *slog.Logger, sender Sender, cmd domain.PendingCommand, c domain.Command) error {
-	log = log.With("command_id", cmd.ID, "command", cmd.Name, "run_id", cmd.RunID)
+// send posts a batch, after settling with the arr's command list a batch
+// whose earlier POST may have arrived, and records the outcome. A command
+// the arr refuses for good is failed; an error that may pass leaves the
+// batch pending (and attempted, so it is reconciled before the next POST)
+// and is returned so the worker backs off.
+func (in *instance) send(ctx context.Context, log *slog.Logger, sender Sender, b batch) error {
+	first := b.cmds[0]
+	log = log.With("command_id", first.ID, "command", b.command.Name, "run_id", first.RunID)
+	if len(b.cmds) > 1 {
+		log = log.With("batch", b.ids())
+	}
 	// Once a command is on its way it is seen through: stopping the
 	// dispatcher must not leave a command sent but unrecorded.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	if cmd.AttemptedAt != nil {
-		found, err := in.reconcile(ctx, log, sender, cmd, c)
+	if b.attempted() {
+		found, err := in.reconcile(ctx, log, sender, b)
 		if err != nil || found {
 			return err
 		}
 	}
 	var arrID int64
 	err := in.call(func() (err error) {
-		arrID, err = sender.SendCommand(ctx, c)
+		arrID, err = sender.SendCommand(ctx, b.command)
 		return err
 	})
 	if err != nil {
 		if Retryable(err) {
-			if nerr := in.d.deps.Store.NoteCommandError(ctx, cmd.ID, err.Error()); nerr != nil {
-				log.WarnContext(ctx, "send error not recorded", "error", nerr)
+			for _, p := range b.cmds {
+				if nerr := in.d.deps.Store.NoteCommandError(ctx, p.ID, err.Error()); nerr != nil {
+					log.WarnContext(ctx, "send error not recorded", "error", nerr)
+				}
 			}
-			return fmt.Errorf("dispatch: command %d not sent: %w", cmd.ID, err)
+			return fmt.Errorf("dispatch: command %d not sent: %w", first.ID, err)
 		}
 		log.WarnContext(ctx, "command refused", "error", err)
-		return in.fail(ctx, cmd.DispatchedCommand, err.Error())
+		return in.fail(ctx, b, err.Error())
 	}
-	return in.recordSent(ctx, log, cmd.DispatchedCommand, arrID, nil)
+	return in.recordSent(ctx, log, b, arrID, nil)
 }
 
-// recordSent records that the arr holds a command under arrID, with its
-// items' cooldown, and follows it until it ends. A command the arr already
-// reports ended (found by reconciliation) is ended at once.
-func (in *instance) recordSent(ctx context.Context, log *slog.Logger, cmd domain.DispatchedCommand, arrID int64, ended *ArrCommand) error {
+// recordSent records that the arr holds a batch's command under arrID,
+// with its items' cooldown, and follows it until it ends. A command the
+// arr already reports ended (found by reconciliation) is ended at once.
+func (in *instance) recordSent(ctx context.Context, log *slog.Logger, b batch, arrID int64, ended *ArrCommand) error {
 	deps := in.d.deps
-	cooldown, err := deps.Store.CooldownFor(ctx, cmd.QueueID)
-	if err != nil || cooldown <= 0 {
-		cooldown = in.d.cfg.DefaultCooldown
-	}
 	now := in.d.now()
-	if err := deps.Store.RecordDispatch(ctx, domain.DispatchRecord{
-		CommandID:     cmd.ID,
-		ArrCommandID:  arrID,
-		SentAt:        now,
-		CooldownUntil: now.Add(cooldown),
-	}); err != nil {
+	cooldowns := map[int64]time.Duration{}
+	recs := make([]domain.DispatchRecord, len(b.cmds))
+	for i, p := range b.cmds {
+		cooldown, ok := cooldowns[p.QueueID]
+		if !ok {
+			var err error
+			cooldown, err = deps.Store.CooldownFor(ctx, p.QueueID)
+			if err != nil || cooldown <= 0 {
+				cooldown = in.d.cfg.DefaultCooldown
+			}
+			cooldowns[p.QueueID] = cooldown
+		}
+		recs[i] = domain.DispatchRecord{CommandID: p.ID, ArrCommandID: arrID, SentAt: now, CooldownUntil: now.Add(cooldown)}
+	}
+	if err := deps.Store.RecordDispatch(ctx, recs...); err != nil {
 		return err
 	}
-	log.InfoContext(ctx, "command sent", "arr_command_id", arrID, "cost", cmd.Cost)
-	if deps.Metrics != nil {
-		deps.Metrics.CommandSent(cmd.InstanceID, cmd.Strategy, string(cmd.Name), cmd.Cost)
-	}
-	cmd.Status, cmd.ArrCommandID, cmd.SentAt = domain.CommandSent, arrID, &now
-	if deps.Publisher != nil {
-		ev := domain.DispatchedEvent{
-			CommandID: cmd.ID, RunID: cmd.RunID, InstanceID: cmd.InstanceID, Command: cmd.Name,
-			ArrCommandID: arrID, Cost: cmd.Cost, Items: cmd.Items, At: now,
+	log.InfoContext(ctx, "command sent", "arr_command_id", arrID, "cost", b.cost)
+	sent := make([]domain.DispatchedCommand, len(b.cmds))
+	for i, p := range b.cmds {
+		cmd := p.DispatchedCommand
+		cmd.Status, cmd.ArrCommandID, cmd.SentAt = domain.CommandSent, arrID, &now
+		sent[i] = cmd
+		if deps.Metrics != nil {
+			deps.Metrics.CommandSent(cmd.InstanceID, cmd.Strategy, string(cmd.Name), cmd.Cost)
 		}
-		if err := deps.Publisher.Publish(ctx, domain.TopicDispatched, domain.EventDispatched, ev); err != nil {
-			log.WarnContext(ctx, "dispatched event not published", "error", err)
+		if deps.Publisher != nil {
+			ev := domain.DispatchedEvent{
+				CommandID: cmd.ID, RunID: cmd.RunID, InstanceID: cmd.InstanceID, Command: cmd.Name,
+				ArrCommandID: arrID, Cost: cmd.Cost, Items: cmd.Items, At: now,
+			}
+			if err := deps.Publisher.Publish(ctx, domain.TopicDispatched, domain.EventDispatched, ev); err != nil {
+				log.WarnContext(ctx, "dispatched event not published", "error", err)
+			}
 		}
 	}
-	if ended != nil {
-		in.end(ctx, log, cmd, *ended)
-	} else {
-		in.adopt(cmd)
+	for _, cmd := range sent {
+		if ended != nil {
+			in.end(ctx, log, cmd, *ended)
+		} else {
+			in.adopt(cmd)
+		}
+	}
+	if ended == nil {
 		in.startTracker()
 	}
-	return in.handled(ctx, cmd)
+	for _, cmd := range sent {
+		if err := in.handled(ctx, cmd); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (in *instance) fail(ctx context.Context, cmd domain.DispatchedCommand, reason string) error {
-	if err := in.d.deps.Store.EndCommand(ctx, cmd.ID, domain.CommandFailed, reason, in.d.now()); err != nil {
-		return err
+// fail ends every command of a batch as failed.
+func (in *instance) fail(ctx context.Context, b batch, reason string) error {
+	for _, p := range b.cmds {
+		if err := in.d.deps.Store.EndCommand(ctx, p.ID, domain.CommandFailed, reason, in.d.now()); err != nil {
+			return err
+		}
+		if err := in.handled(ctx, p.DispatchedCommand); err != nil {
+			return err
+		}
 	}
-	return in.handled(ctx, cmd)
+	return nil
 }
 
 func (in *instance) handled(ctx context.Context, cmd domain.DispatchedCommand) error {

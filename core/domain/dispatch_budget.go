@@ -8,6 +8,10 @@ import "time"
 type PendingCommand struct {
 	DispatchedCommand
 	AttemptedAt *time.Time
+	// BatchID, set with AttemptedAt, names the batch the command was
+	// attempted in: commands sent to the arr as one command, which are
+	// settled together. Zero for a command attempted alone.
+	BatchID int64
 }
 
 // CountedSend is one command counted against an instance's caps: when it

@@ -29,6 +29,7 @@ type commandModel struct {
 	CreatedAt      time.Time  `bun:"created_at"`
 	SentAt         *time.Time `bun:"sent_at"`
 	EndedAt        *time.Time `bun:"ended_at"`
+	BatchID        *int64     `bun:"batch_id"`
 }
 
 // commandItemModel is a row of the dispatched_command_items table: one item

@@ -216,7 +216,7 @@ func TestCountedCostRollingWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Commands().MarkAttempted(ctx, attempted.ID, now.Add(-48*time.Hour)); err != nil {
+		if err := s.Commands().MarkAttempted(ctx, []int64{attempted.ID}, now.Add(-48*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		failed, _, err := s.Commands().InsertPending(ctx, pending(sd, run, "ffffff", 8))

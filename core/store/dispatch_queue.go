@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -68,7 +69,7 @@ func (r *Commands) FairPending(ctx context.Context, instanceID, afterQueue int64
 		if !ok {
 			continue
 		}
-		out = append(out, domain.PendingCommand{DispatchedCommand: m.entity(items[m.ID]), AttemptedAt: fromDB(o.AttemptedAt)})
+		out = append(out, domain.PendingCommand{DispatchedCommand: m.entity(items[m.ID]), AttemptedAt: fromDB(o.AttemptedAt), BatchID: deref(m.BatchID)})
 	}
 	ptrs := make([]*domain.DispatchedCommand, len(out))
 	for i := range out {
@@ -80,16 +81,55 @@ func (r *Commands) FairPending(ctx context.Context, instanceID, afterQueue int64
 	return out, nil
 }
 
-// MarkAttempted records that a POST of a pending command begins at at. From
-// then on the command counts against the caps and is reconciled with the
-// arr's command list before it is posted again. It fails with
-// domain.ErrConflict when the command is no longer pending.
-func (r *Commands) MarkAttempted(ctx context.Context, id int64, at time.Time) error {
-	res, err := r.s.db.NewUpdate().Table("dispatched_commands").
-		Set("attempted_at = ?", utc(at)).
-		Where("id = ? AND status = ?", id, domain.CommandPending).Exec(ctx)
-	return r.transition(ctx, res, err, id, "mark command attempted")
+// MarkAttempted records that a POST of pending commands begins at at: one
+// command, or several the arr is sent as one command, which are marked as
+// one batch (named by the first id). From then on the commands count
+// against the caps and are reconciled with the arr's command list before
+// they are posted again. It fails with domain.ErrConflict, and changes
+// nothing, when one of them is no longer pending.
+func (r *Commands) MarkAttempted(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var batch *int64
+	if len(ids) > 1 {
+		batch = &ids[0]
+	}
+	var marked int64
+	err := r.s.inTx(ctx, "mark commands attempted", func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Table("dispatched_commands").
+			Set("attempted_at = ?", utc(at)).
+			Set("batch_id = ?", batch).
+			Where("id IN (?) AND status = ?", bun.List(ids), domain.CommandPending).Exec(ctx)
+		if err != nil {
+			return wrap("mark commands attempted", err)
+		}
+		if marked, err = res.RowsAffected(); err != nil {
+			return wrap("mark commands attempted", err)
+		}
+		if int(marked) != len(ids) {
+			// Rolled back: all of them or none.
+			return errNotAllPending
+		}
+		return nil
+	})
+	if !errors.Is(err, errNotAllPending) {
+		return err
+	}
+	if len(ids) == 1 {
+		ok, err := exists(ctx, r.s.db, "dispatched_commands", ids[0])
+		if err != nil {
+			return wrap("mark command attempted", err)
+		}
+		if !ok {
+			return notFound("dispatched command", ids[0])
+		}
+	}
+	return fmt.Errorf("store: unable to mark commands %v attempted: %d of them are not pending: %w", ids, len(ids)-int(marked), domain.ErrConflict)
 }
+
+// errNotAllPending rolls back MarkAttempted.
+var errNotAllPending = errors.New("store: not every command is pending")
 
 // CountedSends returns the commands of instances that count against their
 // caps from since on, oldest first: commands sent at or after since, and

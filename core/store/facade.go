@@ -65,8 +65,8 @@ func (s *Store) InstancesWithPendingCommands(ctx context.Context) ([]int64, erro
 	return s.Commands().PendingInstances(ctx)
 }
 
-func (s *Store) RecordDispatch(ctx context.Context, rec domain.DispatchRecord) error {
-	return s.Commands().RecordDispatch(ctx, rec)
+func (s *Store) RecordDispatch(ctx context.Context, recs ...domain.DispatchRecord) error {
+	return s.Commands().RecordDispatch(ctx, recs...)
 }
 
 func (s *Store) CooldownFor(ctx context.Context, queueID int64) (time.Duration, error) {
@@ -89,8 +89,8 @@ func (s *Store) FairPendingCommands(ctx context.Context, instanceID, afterQueue 
 	return s.Commands().FairPending(ctx, instanceID, afterQueue, limit)
 }
 
-func (s *Store) MarkCommandAttempted(ctx context.Context, id int64, at time.Time) error {
-	return s.Commands().MarkAttempted(ctx, id, at)
+func (s *Store) MarkCommandsAttempted(ctx context.Context, ids []int64, at time.Time) error {
+	return s.Commands().MarkAttempted(ctx, ids, at)
 }
 
 func (s *Store) CountedSends(ctx context.Context, instanceIDs []int64, since time.Time, exclude []int64) ([]domain.CountedSend, error) {

@@ -1,0 +1,1 @@
+ALTER TABLE dispatched_commands DROP COLUMN batch_id;
