@@ -195,7 +195,7 @@ func TestRateAndBurstAreNeverExceeded(t *testing.T) {
 func TestTemporaryErrorsKeepTheCommandPermanentOnesFailIt(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		inst := instance(t, st, 1000, 10)
+		inst := instance(t, st, 1000, 1)
 		enqueue(t, st, inst, 0, 1, 2)
 		s := &sender{failures: map[int64][]error{
 			1: {temporary{}},

@@ -100,7 +100,7 @@ func assertRate(t *testing.T, got []post, rate float64, burst int) {
 
 func TestReplicasSendForAnInstanceOneAtATimeAndTakeOver(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		const rate, burst, n = 40.0, 2, 40
+		const rate, burst, n = 40.0, 1, 40
 		e := newSimEnv(t, st, nil, fakearr.InstanceConfig{Kind: domain.KindSonarr, Episodes: 200, Seed: 11})
 		inst := e.addInstance("sonarr", domain.Instance{RatePerSecond: rate, Burst: burst, MaxInFlight: 1000})
 		for i := 1; i <= n; i++ {
