@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/vibequality/searcharr/core/api"
@@ -227,6 +228,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	// Starting up (compressing the web UI, migrations, plugin start) leaves
+	// tens of MB of garbage; hand it back now rather than keep it resident
+	// until the runtime's slow background return.
+	debug.FreeOSMemory()
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- server.Listen(cfg.Listen) }()
 	log.Info("searcharr started", "listen", cfg.Listen, "database", st.Dialect(), "version", Version, "commit", Commit,

@@ -55,7 +55,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := auth.CheckPassword(password, *username); err != nil {
 		return fmt.Errorf("user: password: %w", err)
 	}
-	hash, err := hasher.Hash(password)
+	hash, err := hasher.Hash(ctx, password)
 	if err != nil {
 		return err
 	}

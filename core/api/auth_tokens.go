@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -53,33 +55,43 @@ func (s *Server) authRoutes() {
 func (s *Server) login(ctx context.Context, in *loginInput) (*tokenOutput, error) {
 	ip := infoFrom(ctx).ip
 	name := strings.TrimSpace(in.Body.Username)
-	if wait, ok := s.limiter.Check(ip, name); !ok {
-		secs := int(wait.Seconds()) + 1
-		return nil, huma.ErrorWithHeaders(
-			huma.Error429TooManyRequests("too many failed logins; try again in "+strconv.Itoa(secs)+" seconds"),
-			http.Header{"Retry-After": {strconv.Itoa(secs)}})
+	// The slot is taken before the password is hashed, so attempts in
+	// flight count against the limits.
+	attempt, wait, ok := s.limiter.Begin(ip, name)
+	if !ok {
+		return nil, tooManyAttempts(wait, "too many failed logins")
 	}
 	u, err := s.deps.Users.GetByUsername(ctx, name)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
-		s.hasher.VerifyDummy(in.Body.Password)
-		s.limiter.Failure(ip, name)
+		// An unknown name costs a hash like a known one: no probing of
+		// usernames by timing.
+		if err := s.hasher.VerifyDummy(ctx, in.Body.Password); err != nil {
+			attempt.Abandon()
+			return nil, err
+		}
+		attempt.Fail()
 		return nil, errLoginFailed
 	case err != nil:
+		attempt.Abandon()
 		return nil, err
 	}
-	ok, err := s.hasher.Verify(in.Body.Password, u.PasswordHash)
+	ok, err = s.hasher.Verify(ctx, in.Body.Password, u.PasswordHash)
+	if err != nil && ctx.Err() != nil {
+		attempt.Abandon()
+		return nil, err
+	}
 	if err != nil {
 		requestLogger(ctx, s.log).Error("stored password hash unreadable", "user_id", u.ID, "error", err)
 	}
 	if !ok {
-		s.limiter.Failure(ip, name)
+		attempt.Fail()
 		requestLogger(ctx, s.log).Info("login failed", "user_id", u.ID, "ip", ip)
 		return nil, errLoginFailed
 	}
-	s.limiter.Success(name)
+	attempt.Succeed()
 	if s.hasher.NeedsRehash(u.PasswordHash) {
-		if hash, err := s.hasher.Hash(in.Body.Password); err == nil {
+		if hash, err := s.hasher.Hash(ctx, in.Body.Password); err == nil {
 			if err := s.deps.Users.SetPasswordHash(ctx, u.ID, hash); err != nil {
 				requestLogger(ctx, s.log).Warn("unable to upgrade password hash", "user_id", u.ID, "error", err)
 			}
@@ -90,6 +102,15 @@ func (s *Server) login(ctx context.Context, in *loginInput) (*tokenOutput, error
 		return nil, err
 	}
 	return s.issueSession(ctx, u.ID, family, in.UserAgent)
+}
+
+// tooManyAttempts is the 429 of a refused password attempt, with
+// Retry-After in whole seconds.
+func tooManyAttempts(wait time.Duration, what string) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	return huma.ErrorWithHeaders(
+		huma.Error429TooManyRequests(what+"; try again in "+strconv.Itoa(secs)+" seconds"),
+		http.Header{"Retry-After": {strconv.Itoa(secs)}})
 }
 
 // issueSession signs an access token and stores a new refresh token in

@@ -77,7 +77,7 @@ func (s *Server) register(ctx context.Context, in *registerInput) (*userOutput, 
 		errors.As(err, &pe)
 		return nil, fieldError("body.password", "password "+pe.Reason, nil)
 	}
-	hash, err := s.hasher.Hash(in.Body.Password)
+	hash, err := s.hasher.Hash(ctx, in.Body.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -119,20 +119,26 @@ func (s *Server) me(ctx context.Context, _ *struct{}) (*meOutput, error) {
 func (s *Server) changePassword(ctx context.Context, in *passwordInput) (*tokenOutput, error) {
 	p := principalFrom(ctx)
 	ip := infoFrom(ctx).ip
-	if wait, ok := s.limiter.Check(ip, p.user.Username); !ok {
-		return nil, huma.Error429TooManyRequests("too many failed attempts; try again in " + wait.Round(time.Second).String())
+	attempt, wait, ok := s.limiter.Begin(ip, p.user.Username)
+	if !ok {
+		return nil, tooManyAttempts(wait, "too many failed attempts")
 	}
-	ok, err := s.hasher.Verify(in.Body.CurrentPassword, p.user.PasswordHash)
+	ok, err := s.hasher.Verify(ctx, in.Body.CurrentPassword, p.user.PasswordHash)
+	if err != nil && ctx.Err() != nil {
+		attempt.Abandon()
+		return nil, err
+	}
 	if err != nil || !ok {
-		s.limiter.Failure(ip, p.user.Username)
+		attempt.Fail()
 		return nil, fieldError("body.current_password", "current password is wrong", nil)
 	}
+	attempt.Succeed()
 	if err := auth.CheckPassword(in.Body.NewPassword, p.user.Username); err != nil {
 		var pe *auth.PasswordError
 		errors.As(err, &pe)
 		return nil, fieldError("body.new_password", "password "+pe.Reason, nil)
 	}
-	hash, err := s.hasher.Hash(in.Body.NewPassword)
+	hash, err := s.hasher.Hash(ctx, in.Body.NewPassword)
 	if err != nil {
 		return nil, err
 	}
